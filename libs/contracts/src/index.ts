@@ -1,0 +1,3 @@
+export * from './enums';
+export * from './channel-types';
+export * from './management';

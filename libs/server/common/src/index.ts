@@ -1,0 +1,6 @@
+export * from './envelope';
+export * from './pagination';
+export * from './secrets';
+export * from './time';
+export * from './validation';
+export * from './http-error.filter';

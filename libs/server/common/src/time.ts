@@ -1,0 +1,1 @@
+export const unixNow = (): number => Math.floor(Date.now() / 1000);

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { types as pgTypes } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '@one-api/server-config';
+import { resolveDatabaseTarget } from './dsn';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+// One API stores quotas in int64 columns; JavaScript numbers hold them exactly (≤ 2^53), so read them as numbers.
+pgTypes.setTypeParser(20, (v) => Number.parseInt(v, 10));
+pgTypes.setTypeParser(1700, (v) => Number.parseFloat(v));
+
+export type DbConfig = Pick<
+  AppConfig,
+  'sqlDsn' | 'sqlitePath' | 'sqliteBusyTimeout' | 'sqlMaxIdleConns' | 'sqlMaxOpenConns' | 'sqlMaxLifetime' | 'debugSql'
+>;
+
+export function buildDataSourceOptions(config: DbConfig): DataSourceOptions {
+  const target = resolveDatabaseTarget(config.sqlDsn, config.sqlitePath);
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsRun: false,
+    synchronize: false,
+    logging: config.debugSql,
+  } as const;
+  if (target.type === 'sqlite') {
+    const file = target.path === ':memory:' ? ':memory:' : resolve(target.path);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      enableWAL: file !== ':memory:',
+      timeout: config.sqliteBusyTimeout,
+    };
+  }
+  const max = Math.max(1, Math.min(config.sqlMaxOpenConns, 200));
+  if (target.type === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: target.url,
+      extra: {
+        max,
+        idleTimeoutMillis: 30_000,
+        maxLifetimeSeconds: config.sqlMaxLifetime || undefined,
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    host: target.host,
+    port: target.port,
+    username: target.user,
+    password: target.password,
+    database: target.database,
+    charset: 'utf8mb4',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    extra: {
+      connectionLimit: max,
+      maxIdle: Math.min(max, Math.max(0, config.sqlMaxIdleConns)),
+      idleTimeout: 60_000,
+    },
+  };
+}
+
+/** Opens the database and applies pending migrations (never on a `slave` node, as One API). */
+export async function openDataSource(config: DbConfig, opts: { migrate?: boolean } = {}): Promise<DataSource> {
+  const dataSource = new DataSource(buildDataSourceOptions(config));
+  await dataSource.initialize();
+  if (opts.migrate !== false) await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}

@@ -1,0 +1,10 @@
+import { Ability } from './ability.entity';
+import { Channel } from './channel.entity';
+import { Log } from './log.entity';
+import { OptionRow } from './option.entity';
+import { Redemption } from './redemption.entity';
+import { Token } from './token.entity';
+import { User } from './user.entity';
+
+export { Ability, Channel, Log, OptionRow, Redemption, Token, User };
+export const ENTITIES = [User, Token, Channel, Ability, OptionRow, Redemption, Log];

@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('logs')
+export class Log {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ name: 'user_id', type: 'bigint', nullable: true }) userId!: number | null;
+  @Column({ name: 'created_at', type: 'bigint', nullable: true }) createdAt!: number;
+  @Column({ type: 'integer', nullable: true }) type!: number;
+  @Column({ type: 'text', nullable: true }) content!: string | null;
+  @Column({ type: 'text', default: '' }) username!: string;
+  @Column({ name: 'token_name', type: 'text', default: '' }) tokenName!: string;
+  @Column({ name: 'model_name', type: 'text', default: '' }) modelName!: string;
+  @Column({ type: 'bigint', default: 0 }) quota!: number;
+  @Column({ name: 'prompt_tokens', type: 'bigint', default: 0 }) promptTokens!: number;
+  @Column({ name: 'completion_tokens', type: 'bigint', default: 0 }) completionTokens!: number;
+  @Column({ name: 'channel_id', type: 'bigint', nullable: true }) channelId!: number | null;
+  @Column({ name: 'request_id', type: 'text', default: '' }) requestId!: string;
+  @Column({ name: 'elapsed_time', type: 'bigint', default: 0 }) elapsedTime!: number;
+  @Column({ name: 'is_stream', type: 'boolean', default: false }) isStream!: boolean;
+  @Column({ name: 'system_prompt_reset', type: 'boolean', default: false }) systemPromptReset!: boolean;
+}
