@@ -66,7 +66,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
-    const message = status >= 500 && !(exception instanceof HttpException) ? 'internal server error' : messageOf(body, 'error');
+    let message = status >= 500 && !(exception instanceof HttpException) ? 'internal server error' : messageOf(body, 'error');
+    if (status === 404 && /^Cannot [A-Z]+ /.test(message)) {
+      // The router found no route: answer as One API does.
+      message = `Invalid URL (${req.method} ${req.path})`;
+      body = { success: false, message };
+    }
     const dialect = errorDialectFor(req.path);
     if (dialect === 'envelope') {
       const envelope = body && typeof body === 'object' && 'success' in body ? body : { success: false, message };

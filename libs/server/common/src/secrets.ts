@@ -35,8 +35,8 @@ export function generateTokenKey(): string {
 export const BCRYPT_COST = 10;
 
 export async function hashPassword(password: string): Promise<string> {
-  // "$2a$" is the prefix Go's bcrypt writes, so a database can move back to One API and keep its logins.
-  const salt = await bcrypt.genSalt(BCRYPT_COST, 'a');
+  // Go's bcrypt writes "$2a$"; the 2a and 2b variants hash identically, so keep One API's exact form.
+  const salt = (await bcrypt.genSalt(BCRYPT_COST)).replace(/^\$2b\$/, '$2a$');
   return bcrypt.hash(password, salt);
 }
 

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@one-api/server-config';
+import { AuthModule } from '@one-api/server-auth';
+import { DbModule } from '@one-api/server-db';
+import { OptionsModule } from '@one-api/server-options';
+import { FEATURE_MODULES } from './feature-modules';
+
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DbModule, OptionsModule, AuthModule, ...FEATURE_MODULES],
+    };
+  }
+}

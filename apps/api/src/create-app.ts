@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import express, { NextFunction, Request, Response } from 'express';
+import { AppConfig } from '@one-api/server-config';
+import { createValidationPipe, HttpErrorFilter } from '@one-api/server-common';
+import { AppModule } from './app.module';
+
+const API_PREFIXES = ['/api', '/v1', '/dashboard'];
+
+function adminBuildDir(config: AppConfig): string | undefined {
+  const candidates = [config.adminStaticDir, resolve(__dirname, '../../admin/out')].filter(Boolean) as string[];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html')));
+}
+
+/** Builds the HTTP app: JSON bodies, cookies, validation, error shapes, the admin app at `/`. */
+export async function createApp(config?: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
+  });
+  const cfg = app.get(AppConfig);
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('query parser', 'extended');
+  app.use(cookieParser());
+  app.use(express.json({ limit: '64mb' }));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+
+  const adminDir = adminBuildDir(cfg);
+  if (adminDir) {
+    const staticFiles = express.static(adminDir, { index: 'index.html', extensions: ['html'], maxAge: '1h' });
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
+      staticFiles(req, res, () => {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+        res.sendFile(join(adminDir, 'index.html'));
+      });
+    });
+  } else {
+    new Logger('Admin').warn('Admin app build not found: run `npm run build` to serve it at /');
+  }
+
+  await app.init();
+  return app;
+}

@@ -1,0 +1,5 @@
+export * from './auth-user';
+export * from './session.service';
+export * from './management.strategy';
+export * from './guards';
+export * from './auth.module';

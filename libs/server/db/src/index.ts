@@ -1,0 +1,10 @@
+export * from './entities';
+export * from './dsn';
+export * from './data-source';
+export * from './transactions';
+export * from './seed';
+export * from './db.module';
+export * from './schema/one-api-tables';
+export * from './schema/ddl';
+export { ensureTables, dialectOf } from './schema/ensure-schema';
+export { MIGRATIONS } from './migrations';

@@ -1,0 +1,3 @@
+export * from './option-defaults';
+export * from './options.service';
+export * from './options.module';
