@@ -1,0 +1,2 @@
+export * from './logs.service';
+export * from './logs.module';
