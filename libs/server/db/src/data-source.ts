@@ -14,7 +14,7 @@ pgTypes.setTypeParser(1700, (v) => Number.parseFloat(v));
 export type DbConfig = Pick<
   AppConfig,
   'sqlDsn' | 'sqlitePath' | 'sqliteBusyTimeout' | 'sqlMaxIdleConns' | 'sqlMaxOpenConns' | 'sqlMaxLifetime' | 'debugSql'
->;
+> & { nodeType?: AppConfig['nodeType'] };
 
 export function buildDataSourceOptions(config: DbConfig): DataSourceOptions {
   const target = resolveDatabaseTarget(config.sqlDsn, config.sqlitePath);
@@ -22,7 +22,9 @@ export function buildDataSourceOptions(config: DbConfig): DataSourceOptions {
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
-    migrationsRun: false,
+    // One API's `slave` nodes never migrate: the master owns the schema.
+    migrationsRun: config.nodeType !== 'slave',
+    migrationsTransactionMode: 'each',
     synchronize: false,
     logging: config.debugSql,
   } as const;
@@ -69,10 +71,7 @@ export function buildDataSourceOptions(config: DbConfig): DataSourceOptions {
   };
 }
 
-/** Opens the database and applies pending migrations (never on a `slave` node, as One API). */
-export async function openDataSource(config: DbConfig, opts: { migrate?: boolean } = {}): Promise<DataSource> {
-  const dataSource = new DataSource(buildDataSourceOptions(config));
-  await dataSource.initialize();
-  if (opts.migrate !== false) await dataSource.runMigrations({ transaction: 'each' });
-  return dataSource;
+/** Opens the database; pending migrations are applied during initialisation (not on a `slave` node). */
+export async function openDataSource(config: DbConfig): Promise<DataSource> {
+  return new DataSource(buildDataSourceOptions(config)).initialize();
 }

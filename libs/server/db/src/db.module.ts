@@ -1,6 +1,6 @@
 import { Global, Inject, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '@one-api/server-config';
 import { buildDataSourceOptions } from './data-source';
 import { ENTITIES } from './entities';
@@ -13,12 +13,7 @@ import { TransactionRunner } from './transactions';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => buildDataSourceOptions(config),
-      dataSourceFactory: async (options) => {
-        const dataSource = new DataSource(options!);
-        await dataSource.initialize();
-        await dataSource.runMigrations({ transaction: 'each' });
-        return dataSource;
-      },
+      dataSourceFactory: async (options) => new DataSource(options as DataSourceOptions).initialize(),
     }),
     TypeOrmModule.forFeature(ENTITIES),
   ],
@@ -38,6 +33,7 @@ export class DbModule implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.nodeType === 'slave') return;
     const seeded = await seedRootAccountIfNeeded(this.dataSource, {
       initialRootAccessToken: this.config.initialRootAccessToken,
       initialRootToken: this.config.initialRootToken,
