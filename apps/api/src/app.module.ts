@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@one-api/server-config';
 import { AuthModule } from '@one-api/server-auth';
+import { ChangeBusModule } from '@one-api/server-common';
 import { DbModule } from '@one-api/server-db';
 import { OptionsModule } from '@one-api/server-options';
 import { FEATURE_MODULES } from './feature-modules';
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DbModule, OptionsModule, AuthModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(config), ChangeBusModule, DbModule, OptionsModule, AuthModule, ...FEATURE_MODULES],
     };
   }
 }

@@ -4,3 +4,4 @@ export * from './secrets';
 export * from './time';
 export * from './validation';
 export * from './http-error.filter';
+export * from './change-bus';

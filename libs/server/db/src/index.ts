@@ -8,3 +8,4 @@ export * from './schema/one-api-tables';
 export * from './schema/ddl';
 export { ensureTables, dialectOf } from './schema/ensure-schema';
 export { MIGRATIONS } from './migrations';
+export * from './schema/gateway-tables';

@@ -5,6 +5,7 @@ import { OptionRow } from './option.entity';
 import { Redemption } from './redemption.entity';
 import { Token } from './token.entity';
 import { User } from './user.entity';
+import { UserRequestCost } from './user-request-cost.entity';
 
-export { Ability, Channel, Log, OptionRow, Redemption, Token, User };
-export const ENTITIES = [User, Token, Channel, Ability, OptionRow, Redemption, Log];
+export { Ability, Channel, Log, OptionRow, Redemption, Token, User, UserRequestCost };
+export const ENTITIES = [User, Token, Channel, Ability, OptionRow, Redemption, Log, UserRequestCost];

@@ -18,4 +18,8 @@ export class Log {
   @Column({ name: 'elapsed_time', type: 'bigint', default: 0 }) elapsedTime!: number;
   @Column({ name: 'is_stream', type: 'boolean', default: false }) isStream!: boolean;
   @Column({ name: 'system_prompt_reset', type: 'boolean', default: false }) systemPromptReset!: boolean;
+  /** Added by this gateway: the API key that paid (token names are not unique). */
+  @Column({ name: 'token_id', type: 'bigint', nullable: true, default: 0 }) tokenId!: number | null;
+  /** Added by this gateway: the model the caller asked for, before channel model mapping. */
+  @Column({ name: 'origin_model_name', type: 'text', nullable: true, default: '' }) originModelName!: string | null;
 }

@@ -1,4 +1,5 @@
 import { OneApiBaseline1732600000001 } from './0001-one-api-baseline';
+import { RequestCostsAndLogColumns1732600000002 } from './0002-request-costs-and-log-columns';
 
 /** Ordered schema migrations; each is applied once and recorded in `schema_migrations`. */
-export const MIGRATIONS = [OneApiBaseline1732600000001];
+export const MIGRATIONS = [OneApiBaseline1732600000001, RequestCostsAndLogColumns1732600000002];

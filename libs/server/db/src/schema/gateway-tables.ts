@@ -1,0 +1,31 @@
+import { TableSpec } from './one-api-tables';
+
+/** Tables and columns this gateway adds to One API's schema (nullable or defaulted, so One API can still read the rest). */
+export const REQUEST_COSTS_TABLE: TableSpec = {
+  name: 'user_request_costs',
+  columns: [
+    { name: 'id', type: { kind: 'id' } },
+    { name: 'created_time', type: { kind: 'int' } },
+    { name: 'user_id', type: { kind: 'int' } },
+    { name: 'request_id', type: { kind: 'varchar', size: 64 } },
+    { name: 'quota', type: { kind: 'int' }, default: 0 },
+    { name: 'created_at', type: { kind: 'int' } },
+    { name: 'updated_at', type: { kind: 'int' } },
+  ],
+  primaryKey: ['id'],
+  indexes: [
+    { name: 'idx_user_request_costs_request_id', columns: ['request_id'], unique: true },
+    { name: 'idx_user_request_costs_user_id', columns: ['user_id'] },
+  ],
+};
+
+/** Extra log columns: the key that paid (names are not unique) and the model the caller asked for before mapping. */
+export const LOGS_EXTENSION: TableSpec = {
+  name: 'logs',
+  columns: [
+    { name: 'token_id', type: { kind: 'int' }, default: 0 },
+    { name: 'origin_model_name', type: { kind: 'text' }, default: '' },
+  ],
+  primaryKey: [],
+  indexes: [{ name: 'idx_logs_token_id', columns: ['token_id'] }],
+};
