@@ -18,7 +18,8 @@ export const OPTION_DEFAULTS: Record<string, string> = {
   DisplayTokenStatEnabled: 'true',
   ChannelDisableThreshold: '5',
   EmailDomainRestrictionEnabled: 'false',
-  EmailDomainWhitelist: 'gmail.com,163.com,126.com,qq.com,outlook.com,hotmail.com,icloud.com,yahoo.com,foxmail.com',
+  EmailDomainWhitelist:
+    'gmail.com,163.com,126.com,qq.com,outlook.com,hotmail.com,icloud.com,yahoo.com,foxmail.com',
   SMTPServer: '',
   SMTPPort: '587',
   SMTPAccount: '',

@@ -26,7 +26,10 @@ export class OptionsService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => void this.reload().catch(() => undefined), this.config.syncFrequency * 1000);
+    this.timer = setInterval(
+      () => void this.reload().catch(() => undefined),
+      this.config.syncFrequency * 1000,
+    );
     this.timer.unref();
   }
 
@@ -49,6 +52,11 @@ export class OptionsService implements OnModuleInit, OnApplicationShutdown {
     this.saved.clear();
     for (const row of rows) this.saved.set(row.key, row.value ?? '');
     for (const [key, value] of this.saved) if (before.get(key) !== value) this.emit(key, value);
+  }
+
+  /** The built-in or registered default of a key (undefined for keys that only exist as saved rows). */
+  defaultOf(key: string): string | undefined {
+    return this.defaults.get(key);
   }
 
   has(key: string): boolean {

@@ -1,1 +1,3 @@
+export * from './redemption.dto';
+export * from './redemptions.service';
 export * from './redemptions.module';

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RedemptionsController, TopupController } from './redemptions.controller';
+import { RedemptionsService } from './redemptions.service';
 
-@Module({ controllers: [], providers: [] })
+@Module({ controllers: [RedemptionsController, TopupController], providers: [RedemptionsService] })
 export class RedemptionsModule {}
