@@ -1,3 +1,4 @@
 export * from './enums';
 export * from './channel-types';
 export * from './management';
+export * from './model-catalog';
