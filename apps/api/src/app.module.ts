@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@one-api/server-config';
 import { AuthModule } from '@one-api/server-auth';
-import { ChangeBusModule } from '@one-api/server-common';
+import { ChangeBusModule, ChangePublishingInterceptor } from '@one-api/server-common';
 import { DbModule } from '@one-api/server-db';
 import { OptionsModule } from '@one-api/server-options';
 import { FEATURE_MODULES } from './feature-modules';
@@ -12,6 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), ChangeBusModule, DbModule, OptionsModule, AuthModule, ...FEATURE_MODULES],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: ChangePublishingInterceptor }],
     };
   }
 }

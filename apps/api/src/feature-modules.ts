@@ -1,9 +1,19 @@
 import type { Type } from '@nestjs/common';
+import { BillingModule } from '@one-api/server-billing';
 import { ChannelsModule } from '@one-api/server-channels';
 import { LogsModule } from '@one-api/server-logs';
 import { RedemptionsModule } from '@one-api/server-redemptions';
+import { RelayModule } from '@one-api/server-relay';
 import { TokensModule } from '@one-api/server-tokens';
 import { UsersModule } from '@one-api/server-users';
 
 /** Feature modules mounted by the API. */
-export const FEATURE_MODULES: Type[] = [LogsModule, UsersModule, TokensModule, ChannelsModule, RedemptionsModule];
+export const FEATURE_MODULES: Type[] = [
+  LogsModule,
+  BillingModule,
+  UsersModule,
+  TokensModule,
+  ChannelsModule,
+  RedemptionsModule,
+  RelayModule,
+];

@@ -5,3 +5,4 @@ export * from './time';
 export * from './validation';
 export * from './http-error.filter';
 export * from './change-bus';
+export * from './change-publishing.interceptor';

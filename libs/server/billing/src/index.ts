@@ -1,0 +1,6 @@
+export * from './model-prices';
+export * from './pricing';
+export * from './ratio-tables.service';
+export * from './quota-reservation.service';
+export * from './settlement-writer.service';
+export * from './billing.module';

@@ -1,0 +1,166 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { LogType } from '@one-api/contracts';
+import { unixNow } from '@one-api/server-common';
+import { Channel, Log, Token, TransactionRunner, User, UserRequestCost } from '@one-api/server-db';
+
+/** The end of one relayed request: what was held, what it finally costs, and its consume log. */
+export interface Settlement {
+  requestId: string;
+  tokenId: number;
+  tokenName: string;
+  unlimitedToken: boolean;
+  userId: number;
+  username: string;
+  channelId: number | null;
+  reserved: number;
+  quota: number;
+  modelName: string;
+  originModelName: string;
+  promptTokens: number;
+  completionTokens: number;
+  elapsedMs: number;
+  isStream: boolean;
+  systemPromptReset: boolean;
+  content: string;
+}
+
+const FLUSH_INTERVAL_MS = 50;
+const MAX_BATCH = 500;
+
+/**
+ * Applies settlements in small batches off the hot path: one transaction moves every key's, user's and channel's
+ * quota by the difference between held and final amounts and inserts the consume logs and cost rows, so quota and
+ * logs always agree. Batches are flushed every 50 ms and on shutdown.
+ */
+@Injectable()
+export class SettlementWriter implements OnApplicationShutdown {
+  private readonly logger = new Logger('Settlement');
+  private queue: Settlement[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  enqueue(settlement: Settlement): void {
+    this.queue.push(settlement);
+    if (this.queue.length >= MAX_BATCH) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  /** Writes everything queued so far (also awaited by tests and at shutdown). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue;
+    this.queue = [];
+    this.flushing = this.flushing.then(() => (batch.length ? this.write(batch) : undefined));
+    return this.flushing;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  private async write(batch: Settlement[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.transactions.run((manager) => this.apply(manager, batch));
+        return;
+      } catch (error) {
+        if (attempt >= 5) {
+          this.logger.error(`settlement of ${batch.length} requests failed: ${(error as Error).message}`);
+          this.queue.unshift(...batch);
+          this.timer ??= setTimeout(() => void this.flush(), 1000);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+      }
+    }
+  }
+
+  private async apply(manager: EntityManager, batch: Settlement[]): Promise<void> {
+    const tokens = new Map<number, { refund: number; used: number }>();
+    const users = new Map<number, { refund: number; used: number; count: number }>();
+    const channels = new Map<number, number>();
+    for (const s of batch) {
+      const refund = s.reserved - s.quota;
+      const t = tokens.get(s.tokenId) ?? { refund: 0, used: 0 };
+      if (!s.unlimitedToken) t.refund += refund;
+      t.used += s.quota;
+      tokens.set(s.tokenId, t);
+      const u = users.get(s.userId) ?? { refund: 0, used: 0, count: 0 };
+      u.refund += refund;
+      u.used += s.quota;
+      u.count += 1;
+      users.set(s.userId, u);
+      if (s.channelId && s.quota > 0) channels.set(s.channelId, (channels.get(s.channelId) ?? 0) + s.quota);
+    }
+    for (const [id, t] of tokens) {
+      if (t.refund === 0 && t.used === 0) continue;
+      await manager
+        .createQueryBuilder()
+        .update(Token)
+        .set({
+          remainQuota: () => `remain_quota + ${Math.trunc(t.refund)}`,
+          usedQuota: () => `used_quota + ${Math.trunc(t.used)}`,
+          accessedTime: unixNow(),
+        })
+        .where('id = :id', { id })
+        .execute();
+    }
+    for (const [id, u] of users) {
+      await manager
+        .createQueryBuilder()
+        .update(User)
+        .set({
+          quota: () => `quota + ${Math.trunc(u.refund)}`,
+          usedQuota: () => `used_quota + ${Math.trunc(u.used)}`,
+          requestCount: () => `request_count + ${u.count}`,
+        })
+        .where('id = :id', { id })
+        .execute();
+    }
+    for (const [id, used] of channels) {
+      await manager
+        .createQueryBuilder()
+        .update(Channel)
+        .set({ usedQuota: () => `used_quota + ${Math.trunc(used)}` })
+        .where('id = :id', { id })
+        .execute();
+    }
+    const now = unixNow();
+    await manager.getRepository(Log).insert(
+      batch.map((s) => ({
+        userId: s.userId,
+        createdAt: now,
+        type: LogType.Consume,
+        content: s.content,
+        username: s.username,
+        tokenName: s.tokenName,
+        modelName: s.modelName,
+        quota: s.quota,
+        promptTokens: s.promptTokens,
+        completionTokens: s.completionTokens,
+        channelId: s.channelId ?? 0,
+        requestId: s.requestId,
+        elapsedTime: s.elapsedMs,
+        isStream: s.isStream,
+        systemPromptReset: s.systemPromptReset,
+        tokenId: s.tokenId,
+        originModelName: s.originModelName,
+      })),
+    );
+    await manager.getRepository(UserRequestCost).insert(
+      batch.map((s) => ({ createdTime: now, userId: s.userId, requestId: s.requestId, quota: s.quota, createdAt: now, updatedAt: now })),
+    );
+  }
+}

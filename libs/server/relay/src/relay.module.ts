@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { BillingDashboardController } from './billing-dashboard.controller';
+import { CostController } from './cost.controller';
+import { ModelsController } from './models.controller';
+import { RelayAuthService } from './relay-auth.service';
+import { RelayDirectory } from './relay-directory.service';
+import { RelayController } from './relay.controller';
+import { RelayService } from './relay.service';
+import { UpstreamClient } from './upstream-client.service';
+
+@Module({
+  controllers: [RelayController, ModelsController, BillingDashboardController, CostController],
+  providers: [RelayDirectory, RelayAuthService, UpstreamClient, RelayService],
+  exports: [RelayDirectory, UpstreamClient],
+})
+export class RelayModule {}

@@ -1,0 +1,64 @@
+import type { Channel } from '@one-api/server-db';
+
+export interface PreparedBody {
+  body: Record<string, unknown>;
+  upstreamModel: string;
+  systemPromptReset: boolean;
+  /** the gateway added include_usage the client did not ask for */
+  forcedUsage: boolean;
+}
+
+const mappingCache = new WeakMap<Channel, Record<string, string>>();
+
+/** A channel's model_mapping JSON ({"asked":"sent"}), parsed once per channel snapshot. */
+export function modelMappingOf(channel: Channel): Record<string, string> {
+  let mapping = mappingCache.get(channel);
+  if (!mapping) {
+    mapping = {};
+    try {
+      const parsed = JSON.parse(channel.modelMapping || '{}') as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        for (const [from, to] of Object.entries(parsed)) if (typeof to === 'string' && to) mapping[from] = to;
+      }
+    } catch {
+      // An unparsable mapping maps nothing; the admin API refuses to save one.
+    }
+    mappingCache.set(channel, mapping);
+  }
+  return mapping;
+}
+
+/**
+ * The body sent to an OpenAI-compatible channel: the caller's body with the channel's model mapping, its system
+ * prompt, and `stream_options.include_usage` so streamed usage is exact. Everything else passes unchanged.
+ */
+export function prepareOpenAiBody(
+  original: Record<string, unknown>,
+  model: string,
+  channel: Channel,
+  opts: { chat: boolean; stream: boolean; forceUsage: boolean },
+): PreparedBody {
+  const upstreamModel = modelMappingOf(channel)[model] ?? model;
+  const body: Record<string, unknown> = { ...original, model: upstreamModel };
+  let systemPromptReset = false;
+  if (opts.chat && channel.systemPrompt && Array.isArray(original.messages)) {
+    const messages = [...(original.messages as Array<Record<string, unknown>>)];
+    const first = messages[0];
+    if (first && (first.role === 'system' || first.role === 'developer')) {
+      messages[0] = { ...first, content: channel.systemPrompt };
+      systemPromptReset = true;
+    } else {
+      messages.unshift({ role: 'system', content: channel.systemPrompt });
+    }
+    body.messages = messages;
+  }
+  let forcedUsage = false;
+  if (opts.stream && opts.forceUsage) {
+    const streamOptions = (original.stream_options ?? {}) as Record<string, unknown>;
+    if (streamOptions.include_usage !== true) {
+      body.stream_options = { ...streamOptions, include_usage: true };
+      forcedUsage = true;
+    }
+  }
+  return { body, upstreamModel, systemPromptReset, forcedUsage };
+}
