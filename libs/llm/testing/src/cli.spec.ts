@@ -1,0 +1,62 @@
+import OpenAI from 'openai';
+import type { FakeProvider } from './core/fake-server';
+import { DEFAULT_CLI_PORT, MANUAL_CHUNK_DELAY_MS, MANUAL_LATENCY_MS, parseCliArgs, runCli } from './cli';
+
+describe('fake-providers CLI', () => {
+  it('defaults to port 4010 on 127.0.0.1 with model-like pacing', () => {
+    expect(parseCliArgs([])).toEqual({
+      port: DEFAULT_CLI_PORT,
+      host: '127.0.0.1',
+      latencyMs: MANUAL_LATENCY_MS,
+      chunkDelayMs: MANUAL_CHUNK_DELAY_MS,
+      record: true,
+    });
+    expect(DEFAULT_CLI_PORT).toBe(4010);
+  });
+
+  it('reads PORT, flags in both forms, and the zero-latency benchmark mode', () => {
+    expect(parseCliArgs([], { PORT: '5000' }).port).toBe(5000);
+    expect(parseCliArgs(['--port=6000', '--api-key', 'sk-x'], { PORT: '5000' })).toMatchObject({
+      port: 6000,
+      apiKey: 'sk-x',
+    });
+    expect(parseCliArgs(['--zero-latency'])).toMatchObject({ latencyMs: 0, chunkDelayMs: 0, record: false });
+    expect(parseCliArgs(['--zero-latency', '--chunk-delay-ms', '5'])).toMatchObject({
+      latencyMs: 0,
+      chunkDelayMs: 5,
+    });
+    expect(parseCliArgs(['--latency-ms', '0', '--no-record'])).toMatchObject({ latencyMs: 0, record: false });
+  });
+
+  it('rejects bad arguments with the usage line', () => {
+    expect(() => parseCliArgs(['--port', 'abc'])).toThrow(/--port expects a non-negative integer/);
+    expect(() => parseCliArgs(['--bogus'])).toThrow(/unknown argument --bogus\nusage: fake-providers/);
+    expect(() => parseCliArgs([], { PORT: 'x' })).toThrow(/PORT/);
+  });
+
+  it('starts the fake and prints its URL', async () => {
+    const out: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    let fake: FakeProvider;
+    try {
+      fake = await runCli(['--port', '0', '--zero-latency'], {});
+    } finally {
+      write.mockRestore();
+    }
+    try {
+      expect(out.join('')).toContain(`fake-openai listening on ${fake.url}\n`);
+      expect(out.join('')).toContain('latency 0 ms, chunk delay 0 ms, recording off');
+      const client = new OpenAI({ apiKey: 'k', baseURL: `${fake.url}/v1`, maxRetries: 0 });
+      const res = await client.chat.completions.create({
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(res.choices[0].message.content).toBe('Hello! This is fake-openai answering: hi');
+    } finally {
+      await fake.close();
+    }
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * `npm run fake-providers` — starts the fake OpenAI by hand (or for the benchmark).
+ *
+ *   node libs/llm/testing/dist/cli.js [--port 4010] [--host 127.0.0.1] [--latency-ms 150] [--chunk-delay-ms 30]
+ *                                     [--api-key KEY] [--zero-latency] [--no-record]
+ *
+ * PORT sets the port when --port is absent (default 4010). By default it paces answers like a real model
+ * (150 ms before the first byte, 30 ms between stream chunks); `--zero-latency` answers at once and keeps no
+ * request record, for the benchmark. Faults: base URL `http://HOST:PORT/_fault/<spec>` or POST /_fake/fault.
+ */
+import type { FakeProvider } from './core/fake-server';
+import { type FakeOpenAIOptions, startFakeOpenAI } from './openai/fake-openai';
+
+export const DEFAULT_CLI_PORT = 4010;
+export const MANUAL_LATENCY_MS = 150;
+export const MANUAL_CHUNK_DELAY_MS = 30;
+
+const USAGE =
+  'usage: fake-providers [--port N] [--host H] [--latency-ms N] [--chunk-delay-ms N] [--api-key KEY] ' +
+  '[--zero-latency] [--no-record]';
+
+function intArg(name: string, value: string | undefined): number {
+  if (value === undefined || !/^\d+$/.test(value))
+    throw new Error(`${name} expects a non-negative integer\n${USAGE}`);
+  return Number(value);
+}
+
+/** Turns argv (without node and script) and the environment into fake options. Throws on a bad argument. */
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): FakeOpenAIOptions {
+  const opts: FakeOpenAIOptions = {
+    port: env.PORT ? intArg('PORT', env.PORT) : DEFAULT_CLI_PORT,
+    host: '127.0.0.1',
+    latencyMs: MANUAL_LATENCY_MS,
+    chunkDelayMs: MANUAL_CHUNK_DELAY_MS,
+    record: true,
+  };
+  let zero = false;
+  const explicit = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    switch (flag) {
+      case '--port':
+        opts.port = intArg(flag, value());
+        break;
+      case '--host':
+        opts.host = value();
+        if (!opts.host) throw new Error(`--host expects a value\n${USAGE}`);
+        break;
+      case '--latency-ms':
+        opts.latencyMs = intArg(flag, value());
+        explicit.add(flag);
+        break;
+      case '--chunk-delay-ms':
+        opts.chunkDelayMs = intArg(flag, value());
+        explicit.add(flag);
+        break;
+      case '--api-key':
+        opts.apiKey = value();
+        if (!opts.apiKey) throw new Error(`--api-key expects a value\n${USAGE}`);
+        break;
+      case '--zero-latency':
+        zero = true;
+        break;
+      case '--no-record':
+        opts.record = false;
+        break;
+      case '--help':
+      case '-h':
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
+    }
+  }
+  if (zero) {
+    if (!explicit.has('--latency-ms')) opts.latencyMs = 0;
+    if (!explicit.has('--chunk-delay-ms')) opts.chunkDelayMs = 0;
+    opts.record = false;
+  }
+  return opts;
+}
+
+export function describe(fake: FakeProvider, opts: FakeOpenAIOptions): string {
+  return [
+    `fake-openai listening on ${fake.url}`,
+    `  OpenAI base URL: ${fake.url}/v1 (any non-empty bearer key${opts.apiKey ? ' other than the configured one is refused' : ''})`,
+    `  latency ${opts.latencyMs ?? 0} ms, chunk delay ${opts.chunkDelayMs ?? 0} ms, recording ${opts.record === false ? 'off' : 'on'}`,
+    `  faults: ${fake.url}/_fault/<429|500|503|401|400|hang|refuse|cut:N|slow:MS>/v1/...`,
+  ].join('\n');
+}
+
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<FakeProvider> {
+  const opts = parseCliArgs(argv, env);
+  const fake = await startFakeOpenAI(opts);
+  process.stdout.write(`${describe(fake, opts)}\n`);
+  return fake;
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), process.env).then(
+    (fake) => {
+      const stop = () => {
+        void fake.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+    (err: Error) => {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    },
+  );
+}

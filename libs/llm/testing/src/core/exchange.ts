@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { FaultPlan } from './faults';
+import { writeAndFlush, writeJson } from './http';
+import type { Timers } from './timers';
+
+/** How the current response must be delivered: base pacing plus the stream faults of the request. */
+export interface DeliveryPlan {
+  chunkDelayMs: number;
+  cutAfterChunks?: number;
+}
+
+export function deliveryPlan(baseChunkDelayMs: number, faults: FaultPlan): DeliveryPlan {
+  return {
+    chunkDelayMs: Math.max(baseChunkDelayMs, faults.chunkDelayMs),
+    cutAfterChunks: faults.cutAfterChunks,
+  };
+}
+
+/**
+ * One request/response pair handed to a provider protocol. `json` and `sse` apply the delivery faults
+ * (slow, cut) so protocols only describe *what* to answer.
+ */
+export class FakeExchange {
+  /** Value for the `x-request-id` response header. */
+  readonly requestId = `req_${randomBytes(16).toString('hex')}`;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    /** Path after the fault prefix, without query string. */
+    readonly path: string,
+    readonly query: URLSearchParams,
+    readonly rawBody: string,
+    /** Parsed JSON body (undefined when empty); meaningless when `bodyIsJson` is false. */
+    readonly body: unknown,
+    /** False when the body was non-empty and not valid JSON. */
+    readonly bodyIsJson: boolean,
+    readonly delivery: DeliveryPlan,
+    private readonly timers: Timers,
+  ) {}
+
+  get method(): string {
+    return this.req.method ?? 'GET';
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.req.headers;
+  }
+
+  /**
+   * Sends a JSON body. Under `slow:<ms>` it is delayed once; under `cut:<n>` the headers and the first half of
+   * the body are written, then the socket is destroyed.
+   */
+  async json(status: number, body: unknown, headers: OutgoingHttpHeaders = {}): Promise<void> {
+    const { res, delivery } = this;
+    const allHeaders = { 'x-request-id': this.requestId, ...headers };
+    if (delivery.chunkDelayMs > 0) await this.timers.sleep(delivery.chunkDelayMs);
+    if (res.destroyed) return;
+    if (delivery.cutAfterChunks === undefined) {
+      writeJson(res, status, body, allHeaders);
+      return;
+    }
+    const payload = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      ...allHeaders,
+    });
+    await writeAndFlush(res, payload.slice(0, Math.floor(payload.length / 2)));
+    res.socket?.destroy();
+  }
+
+  /**
+   * Sends an SSE stream: one `data: <event>\n\n` write per event, then `data: <terminator>\n\n` and the end.
+   * `slow:<ms>` sleeps before every event (headers are flushed first); `cut:<n>` writes at most n events — never
+   * the terminator — then destroys the socket. Stops quietly if the client goes away.
+   */
+  async sse(
+    events: readonly string[],
+    terminator?: string,
+    headers: OutgoingHttpHeaders = {},
+  ): Promise<void> {
+    const { res, delivery } = this;
+    const cut = delivery.cutAfterChunks;
+    const delay = delivery.chunkDelayMs;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-request-id': this.requestId,
+      ...headers,
+    });
+    if (delay > 0 || cut === 0) res.flushHeaders();
+    const total = events.length + (terminator === undefined ? 0 : 1);
+    for (let i = 0; i < total; i++) {
+      if (cut !== undefined && (i >= cut || i >= events.length)) {
+        res.socket?.destroy();
+        return;
+      }
+      if (delay > 0) await this.timers.sleep(delay);
+      if (res.destroyed) return;
+      const frame = `data: ${i < events.length ? events[i] : terminator}\n\n`;
+      if (cut !== undefined) await writeAndFlush(res, frame);
+      else if (!res.write(frame)) await drained(res);
+    }
+    res.end();
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

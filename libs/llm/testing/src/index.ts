@@ -1,0 +1,42 @@
+// Fake upstream providers for tests, e2e runs and the benchmark (node:http only, no framework).
+export { startFakeServer } from './core/fake-server';
+export type { FakeProtocol, FakeProvider, FakeServerOptions } from './core/fake-server';
+export { FakeExchange } from './core/exchange';
+export type { DeliveryPlan } from './core/exchange';
+export { formatFaults, parseFaultSpec, planFaults, splitFaultPrefix } from './core/faults';
+export type { Fault, FaultInput, FaultPlan } from './core/faults';
+export type { RecordedRequest } from './core/recorder';
+export { sampleFromSchema } from './core/json-schema-sample';
+
+export { openAIProtocol, startFakeOpenAI } from './openai/fake-openai';
+export type { FakeOpenAIOptions } from './openai/fake-openai';
+export {
+  chatReply,
+  lastUserText,
+  QUOTE_LIMIT,
+  quote,
+  replyCompletionTokens,
+  REPLY_PREFIX,
+} from './openai/chat-reply';
+export type { ChatReply, ToolCallReply } from './openai/chat-reply';
+export { chatCompletionBody, chatCompletionChunks, predictChatUsage } from './openai/chat';
+export { COMPLETION_PREFIX, completionReply, predictCompletionUsage } from './openai/completions';
+export {
+  EMBEDDING_DIMENSIONS,
+  embeddingDimensions,
+  fakeEmbedding,
+  float32ToBase64,
+} from './openai/embeddings';
+export { MODERATION_CATEGORIES, MODERATION_TRIGGERS } from './openai/moderations';
+export { DEFAULT_FAKE_MODELS } from './openai/models';
+export { CONTEXT_WINDOW, statusFaultError } from './openai/errors';
+export type { OpenAIErrorBody } from './openai/errors';
+export {
+  CHARS_PER_TOKEN,
+  chatPromptTokens,
+  estimateTokens,
+  IMAGE_PART_TOKENS,
+  inputTokens,
+  messageText,
+} from './openai/usage';
+export type { ChatRequest, CompletionRequest, CompletionUsage, EmbeddingRequest } from './openai/types';
