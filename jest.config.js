@@ -27,5 +27,4 @@ module.exports = {
     '^@one-api/server-(.*)$': '<rootDir>/libs/server/$1/src/index.ts',
   },
   testTimeout: 60000,
-  reporters: ['default', '<rootDir>/tools/jest/closing-line-reporter.js'],
 };

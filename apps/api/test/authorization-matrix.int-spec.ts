@@ -81,7 +81,6 @@ const EXPECTED: Record<string, Level> = {
 /** Routes whose effect would spoil the other rows (deleting the caller, rotating its credential) run on throwaway users below. */
 const SELF_DESTRUCTIVE = new Set(['DELETE /api/user/self', 'GET /api/user/token']);
 
-const ROLE_OF: Record<Exclude<Actor, 'anonymous' | 'disabled'>, number> = { userA: 1, userB: 1, admin: 10, root: 100 };
 const ALLOWED: Record<Exclude<Level, 'key'>, (actor: Actor) => boolean> = {
   public: () => true,
   user: (a) => a !== 'anonymous' && a !== 'disabled',
@@ -138,7 +137,7 @@ describe('authorization matrix: every route × every kind of caller', () => {
       if (level === 'key' || SELF_DESTRUCTIVE.has(route)) continue;
       const [method, path] = route.split(' ');
       for (const actor of ['anonymous', 'userA', 'userB', 'admin', 'root', 'disabled'] as Actor[]) {
-        const headers = actor === 'anonymous' ? {} : { Authorization: credentials[actor]! };
+        const headers: Record<string, string> = actor === 'anonymous' ? {} : { Authorization: credentials[actor]! };
         const res = await send(method, concrete(path), headers);
         const denied = res.status === 401 || res.status === 403;
         const shouldPass = ALLOWED[level](actor);
@@ -162,7 +161,8 @@ describe('authorization matrix: every route × every kind of caller', () => {
       if (level !== 'key') continue;
       const [method, path] = route.split(' ');
       for (const actor of ['anonymous', 'userA', 'admin', 'root'] as Actor[]) {
-        const res = await send(method, concrete(path), actor === 'anonymous' ? {} : { Authorization: credentials[actor]! });
+        const headers: Record<string, string> = actor === 'anonymous' ? {} : { Authorization: credentials[actor]! };
+        const res = await send(method, concrete(path), headers);
         if (res.status !== 401) failures.push(`${route} with ${actor}'s access token: expected 401, got ${res.status}`);
         if (!res.body?.error?.message) failures.push(`${route} as ${actor}: not an OpenAI error body`);
       }

@@ -31,7 +31,8 @@ export class ModelsController {
   private async available(req: Request): Promise<string[]> {
     const principal = await this.auth.authenticate(req);
     const groupModels = await this.directory.modelsOfGroup(principal.user.group);
-    return principal.token.models ? groupModels.filter((m) => principal.token.models!.has(m)) : groupModels;
+    const allowed = principal.token.models;
+    return allowed ? groupModels.filter((m) => allowed.has(m)) : groupModels;
   }
 
   @Get()

@@ -3,7 +3,7 @@ export class RelayError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly type: string = 'invalid_request_error',
+    readonly type = 'invalid_request_error',
     readonly code: string | null = null,
     readonly param: string | null = null,
   ) {
