@@ -12,7 +12,14 @@ export class AppModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), ChangeBusModule, DbModule, OptionsModule, AuthModule, ...FEATURE_MODULES],
+      imports: [
+        ConfigModule.forRoot(config),
+        ChangeBusModule,
+        DbModule,
+        OptionsModule,
+        AuthModule,
+        ...FEATURE_MODULES,
+      ],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ChangePublishingInterceptor }],
     };
   }

@@ -12,7 +12,9 @@ import { AppModule } from './app.module';
 const API_PREFIXES = ['/api', '/v1', '/dashboard'];
 
 function adminBuildDir(config: AppConfig): string | undefined {
-  const candidates = [config.adminStaticDir, resolve(__dirname, '../../admin/out')].filter(Boolean) as string[];
+  const candidates = [config.adminStaticDir, resolve(__dirname, '../../admin/out')].filter(
+    Boolean,
+  ) as string[];
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 

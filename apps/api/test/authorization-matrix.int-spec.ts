@@ -89,7 +89,11 @@ const ALLOWED: Record<Exclude<Level, 'key'>, (actor: Actor) => boolean> = {
 };
 
 function concrete(path: string): string {
-  return path.replace(':requestId', 'no-such-request').replace(':model', 'gpt-4o-mini').replace('*model', 'gpt-4o-mini').replace(':id', '987654');
+  return path
+    .replace(':requestId', 'no-such-request')
+    .replace(':model', 'gpt-4o-mini')
+    .replace('*model', 'gpt-4o-mini')
+    .replace(':id', '987654');
 }
 
 describe('authorization matrix: every route × every kind of caller', () => {
@@ -99,7 +103,9 @@ describe('authorization matrix: every route × every kind of caller', () => {
 
   async function makeUser(username: string, role: number): Promise<string> {
     const root = await t.login('root', '123456');
-    const created = await root.post('/api/user/').send({ username, password: 'password-123', display_name: username, role });
+    const created = await root
+      .post('/api/user/')
+      .send({ username, password: 'password-123', display_name: username, role });
     if (!created.body.success) throw new Error(JSON.stringify(created.body));
     const agent = await t.login(username, 'password-123');
     return (await agent.get('/api/user/token').expect(200)).body.data as string;
@@ -137,16 +143,24 @@ describe('authorization matrix: every route × every kind of caller', () => {
       if (level === 'key' || SELF_DESTRUCTIVE.has(route)) continue;
       const [method, path] = route.split(' ');
       for (const actor of ['anonymous', 'userA', 'userB', 'admin', 'root', 'disabled'] as Actor[]) {
-        const headers: Record<string, string> = actor === 'anonymous' ? {} : { Authorization: credentials[actor]! };
+        const headers: Record<string, string> =
+          actor === 'anonymous' ? {} : { Authorization: credentials[actor]! };
         const res = await send(method, concrete(path), headers);
         const denied = res.status === 401 || res.status === 403;
         const shouldPass = ALLOWED[level](actor);
-        if (shouldPass === denied) failures.push(`${route} as ${actor}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
-        if (!shouldPass && actor === 'anonymous' && level !== 'public' && res.status !== 401) failures.push(`${route} as anonymous: expected 401, got ${res.status}`);
-        if (!shouldPass && actor !== 'anonymous' && res.status !== 403) failures.push(`${route} as ${actor}: expected 403, got ${res.status}`);
+        if (shouldPass === denied)
+          failures.push(`${route} as ${actor}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+        if (!shouldPass && actor === 'anonymous' && level !== 'public' && res.status !== 401)
+          failures.push(`${route} as anonymous: expected 401, got ${res.status}`);
+        if (!shouldPass && actor !== 'anonymous' && res.status !== 403)
+          failures.push(`${route} as ${actor}: expected 403, got ${res.status}`);
         if (res.status >= 500) failures.push(`${route} as ${actor}: server error ${res.status}`);
         if (method.startsWith('/api') || path.startsWith('/api')) {
-          if (typeof res.body?.success !== 'boolean' && route !== 'GET /api/channel/models' && route !== 'GET /api/cost/request/:requestId') {
+          if (
+            typeof res.body?.success !== 'boolean' &&
+            route !== 'GET /api/channel/models' &&
+            route !== 'GET /api/cost/request/:requestId'
+          ) {
             failures.push(`${route} as ${actor}: answer is not the envelope`);
           }
         }
@@ -161,37 +175,46 @@ describe('authorization matrix: every route × every kind of caller', () => {
       if (level !== 'key') continue;
       const [method, path] = route.split(' ');
       for (const actor of ['anonymous', 'userA', 'admin', 'root'] as Actor[]) {
-        const headers: Record<string, string> = actor === 'anonymous' ? {} : { Authorization: credentials[actor]! };
+        const headers: Record<string, string> =
+          actor === 'anonymous' ? {} : { Authorization: credentials[actor]! };
         const res = await send(method, concrete(path), headers);
-        if (res.status !== 401) failures.push(`${route} with ${actor}'s access token: expected 401, got ${res.status}`);
+        if (res.status !== 401)
+          failures.push(`${route} with ${actor}'s access token: expected 401, got ${res.status}`);
         if (!res.body?.error?.message) failures.push(`${route} as ${actor}: not an OpenAI error body`);
       }
       const withKey = await send(method, concrete(path), { Authorization: `Bearer ${relayKey}` });
-      if (withKey.status === 401 || withKey.status === 403) failures.push(`${route} with a valid key: HTTP ${withKey.status}`);
+      if (withKey.status === 401 || withKey.status === 403)
+        failures.push(`${route} with a valid key: HTTP ${withKey.status}`);
     }
     expect(failures).toEqual([]);
   });
 
-  it('rotates only the caller\'s own access token, for signed-in callers', async () => {
+  it("rotates only the caller's own access token, for signed-in callers", async () => {
     const throwaway = await makeUser('rotator', 1);
     expect((await t.http.get('/api/user/token')).status).toBe(401);
-    expect((await t.http.get('/api/user/token').set('Authorization', credentials.disabled!)).status).toBe(403);
+    expect((await t.http.get('/api/user/token').set('Authorization', credentials.disabled!)).status).toBe(
+      403,
+    );
     const rotated = await t.http.get('/api/user/token').set('Authorization', throwaway).expect(200);
     expect(rotated.body.data).toMatch(/^[0-9a-f]{32}$/);
     expect((await t.http.get('/api/user/self').set('Authorization', throwaway)).status).toBe(401);
-    expect((await t.http.get('/api/user/self').set('Authorization', rotated.body.data)).body.data.username).toBe('rotator');
+    expect(
+      (await t.http.get('/api/user/self').set('Authorization', rotated.body.data)).body.data.username,
+    ).toBe('rotator');
   });
 
   it('lets a user delete only themself, and never root', async () => {
     const throwaway = await makeUser('leaving', 1);
     expect((await t.http.delete('/api/user/self')).status).toBe(401);
-    expect((await t.http.delete('/api/user/self').set('Authorization', credentials.disabled!)).status).toBe(403);
+    expect((await t.http.delete('/api/user/self').set('Authorization', credentials.disabled!)).status).toBe(
+      403,
+    );
     expect((await t.http.delete('/api/user/self').set('Authorization', throwaway)).status).toBe(200);
     expect((await t.http.get('/api/user/self').set('Authorization', throwaway)).status).toBe(403);
     expect((await t.http.delete('/api/user/self').set('Authorization', credentials.root!)).status).toBe(403);
   });
 
-  it('refuses to act on other users\' tokens (IDOR) and on users of equal or higher role', async () => {
+  it("refuses to act on other users' tokens (IDOR) and on users of equal or higher role", async () => {
     const asA = { Authorization: credentials.userA! };
     const mine = await t.http.post('/api/token/').set(asA).send({ name: 'a-token' });
     const id = mine.body.data.id as number;
@@ -207,8 +230,21 @@ describe('authorization matrix: every route × every kind of caller', () => {
       (u: { username: string }) => u.username === 'root',
     );
     expect((await t.http.get(`/api/user/${rootRow.id}`).set(asAdmin)).status).toBe(403);
-    expect((await t.http.post('/api/user/manage').set(asAdmin).send({ username: 'root', action: 'disable' })).status).toBe(403);
-    expect((await t.http.post('/api/user/').set(asAdmin).send({ username: 'sneaky', password: 'password-123', role: 10 })).status).toBe(403);
-    expect((await t.http.post('/api/user/manage').set(asAdmin).send({ username: 'usera', action: 'promote' })).status).toBe(403);
+    expect(
+      (await t.http.post('/api/user/manage').set(asAdmin).send({ username: 'root', action: 'disable' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/api/user/')
+          .set(asAdmin)
+          .send({ username: 'sneaky', password: 'password-123', role: 10 })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await t.http.post('/api/user/manage').set(asAdmin).send({ username: 'usera', action: 'promote' }))
+        .status,
+    ).toBe(403);
   });
 });

@@ -11,7 +11,9 @@ describeEachEngine('boot on a fresh database', (engine) => {
 
   it('creates every One API table and seeds root exactly once', async () => {
     for (const table of ONE_API_TABLES) {
-      const rows = await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${engine === 'postgres' ? `"${table.name}"` : `\`${table.name}\``}`);
+      const rows = await t.dataSource.query(
+        `SELECT COUNT(*) AS n FROM ${engine === 'postgres' ? `"${table.name}"` : `\`${table.name}\``}`,
+      );
       expect(rows).toHaveLength(1);
     }
     const users = await t.dataSource.query(`SELECT username, role, status, quota, display_name FROM users`);

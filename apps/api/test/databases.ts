@@ -15,7 +15,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const URL_VARS: Record<Exclude<Engine, 'sqlite'>, string> = { postgres: 'TEST_PG_URL', mysql: 'TEST_MYSQL_URL' };
+const URL_VARS: Record<Exclude<Engine, 'sqlite'>, string> = {
+  postgres: 'TEST_PG_URL',
+  mysql: 'TEST_MYSQL_URL',
+};
 const warned = new Set<string>();
 
 /** Engines this run covers: SQLite always; PostgreSQL and MySQL when their URLs are set (CI must set them). */
@@ -24,7 +27,8 @@ export function engineAvailability(): Array<{ engine: Engine; available: boolean
     if (engine === 'sqlite') return { engine, available: true };
     const name = URL_VARS[engine];
     const available = !!process.env[name];
-    if (!available && process.env.CI) throw new Error(`${name} must be set in CI: the ${engine} suite may not be skipped`);
+    if (!available && process.env.CI)
+      throw new Error(`${name} must be set in CI: the ${engine} suite may not be skipped`);
     if (!available && !warned.has(name)) {
       warned.add(name);
       console.warn(`[tests] ${engine} integration tests SKIPPED: set ${name} to run them`);

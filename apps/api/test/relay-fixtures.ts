@@ -18,8 +18,11 @@ export interface ChannelInput {
 
 /** Creates a channel through the admin API and returns its id. */
 export async function createChannel(root: Agent, input: ChannelInput): Promise<number> {
-  const res = await root.post('/api/channel/').send({ type: 1, key: 'fake-upstream-key', group: 'default', ...input });
-  if (res.status !== 200 || !res.body.success) throw new Error(`channel create failed: ${JSON.stringify(res.body)}`);
+  const res = await root
+    .post('/api/channel/')
+    .send({ type: 1, key: 'fake-upstream-key', group: 'default', ...input });
+  if (res.status !== 200 || !res.body.success)
+    throw new Error(`channel create failed: ${JSON.stringify(res.body)}`);
   return res.body.data[0];
 }
 
@@ -29,7 +32,8 @@ export async function createKey(
   input: { name: string; remain_quota?: number; unlimited_quota?: boolean; models?: string; subnet?: string },
 ): Promise<{ id: number; key: string }> {
   const res = await agent.post('/api/token/').send(input);
-  if (res.status !== 200 || !res.body.success) throw new Error(`token create failed: ${JSON.stringify(res.body)}`);
+  if (res.status !== 200 || !res.body.success)
+    throw new Error(`token create failed: ${JSON.stringify(res.body)}`);
   return { id: res.body.data.id, key: res.body.data.key };
 }
 
@@ -40,7 +44,8 @@ export async function settled(t: TestApp): Promise<void> {
 
 export async function setOption(root: Agent, key: string, value: string): Promise<void> {
   const res = await root.put('/api/option/').send({ key, value });
-  if (res.status !== 200 || !res.body.success) throw new Error(`option ${key} failed: ${JSON.stringify(res.body)}`);
+  if (res.status !== 200 || !res.body.success)
+    throw new Error(`option ${key} failed: ${JSON.stringify(res.body)}`);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

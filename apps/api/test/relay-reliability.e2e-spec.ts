@@ -20,7 +20,15 @@ async function consumeLogs(t: TestApp, tokenId: number) {
   await settled(t);
   return t.dataSource.query(
     `SELECT quota, channel_id, prompt_tokens, completion_tokens, content FROM logs WHERE type = 2 AND token_id = ${tokenId} ORDER BY id`,
-  ) as Promise<Array<{ quota: number; channel_id: number; prompt_tokens: number; completion_tokens: number; content: string }>>;
+  ) as Promise<
+    Array<{
+      quota: number;
+      channel_id: number;
+      prompt_tokens: number;
+      completion_tokens: number;
+      content: string;
+    }>
+  >;
 }
 
 describe('failover between channels', () => {
@@ -36,7 +44,12 @@ describe('failover between channels', () => {
     t = await startTestApp();
     root = await t.login('root', '123456');
     await setOption(root, 'RetryTimes', '2');
-    goodId = await createChannel(root, { name: 'B healthy', base_url: good.url, models: 'gpt-4o-mini', priority: 0 });
+    goodId = await createChannel(root, {
+      name: 'B healthy',
+      base_url: good.url,
+      models: 'gpt-4o-mini',
+      priority: 0,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -58,7 +71,10 @@ describe('failover between channels', () => {
     const key = await createKey(root, { name: `failover ${_label}`, remain_quota: 1_000_000 });
     const client = new OpenAI({ apiKey: key.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
     good.reset();
-    const answer = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] });
+    const answer = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hello' }],
+    });
     expect(answer.choices[0].message.content).toContain('hello');
     expect(good.requests).toHaveLength(1);
     const logs = await consumeLogs(t, key.id);
@@ -70,7 +86,12 @@ describe('failover between channels', () => {
 
   it('does not retry when RetryTimes is 0, and refunds the hold', async () => {
     await setOption(root, 'RetryTimes', '0');
-    const failing = await createChannel(root, { name: 'A 503', base_url: bad.faultUrl('503'), models: 'gpt-4o-mini', priority: 10 });
+    const failing = await createChannel(root, {
+      name: 'A 503',
+      base_url: bad.faultUrl('503'),
+      models: 'gpt-4o-mini',
+      priority: 10,
+    });
     const key = await createKey(root, { name: 'no retry', remain_quota: 1_000_000 });
     const res = await t.http
       .post('/v1/chat/completions')
@@ -113,7 +134,9 @@ describe('client disconnect mid-stream', () => {
       body: JSON.stringify({
         model: 'gpt-4o-mini',
         stream: true,
-        messages: [{ role: 'user', content: 'Please write a long answer about the sea and the sky and the wind.' }],
+        messages: [
+          { role: 'user', content: 'Please write a long answer about the sea and the sky and the wind.' },
+        ],
       }),
       signal: abort.signal,
     });
@@ -158,7 +181,10 @@ describeEachEngine('quota race', (engine) => {
     const body = { model: 'gpt-4o-mini', max_tokens: 20, messages: [{ role: 'user', content: 'race' }] };
     // One request holds ceil((prompt estimate + 20 × 4) × 0.075) and finally costs a little less.
     const probeKey = await createKey(root, { name: 'probe', remain_quota: 1_000_000 });
-    const probe = await t.http.post('/v1/chat/completions').set('Authorization', `Bearer ${probeKey.key}`).send(body);
+    const probe = await t.http
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${probeKey.key}`)
+      .send(body);
     expect(probe.status).toBe(200);
     const [probeLog] = await consumeLogs(t, probeKey.id);
     const perRequest = Number(probeLog.quota);

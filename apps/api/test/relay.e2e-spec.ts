@@ -1,12 +1,20 @@
 import OpenAI from 'openai';
 import { FakeProvider, predictChatUsage, startFakeOpenAI } from '@one-api/llm-testing';
-import { computeQuota, defaultCompletionRatios, defaultModelRatios, resolveModelPrice } from '@one-api/server-billing';
+import {
+  computeQuota,
+  defaultCompletionRatios,
+  defaultModelRatios,
+  resolveModelPrice,
+} from '@one-api/server-billing';
 import { startTestApp, TestApp } from './harness';
 import { createChannel, createKey, settled } from './relay-fixtures';
 
 type Agent = Awaited<ReturnType<TestApp['login']>>;
 const price = (model: string) =>
-  resolveModelPrice({ modelRatio: defaultModelRatios(), completionRatio: defaultCompletionRatios(), groupRatio: {} }, model);
+  resolveModelPrice(
+    { modelRatio: defaultModelRatios(), completionRatio: defaultCompletionRatios(), groupRatio: {} },
+    model,
+  );
 
 describe('OpenAI relay with the official SDK', () => {
   let t: TestApp;
@@ -55,7 +63,10 @@ describe('OpenAI relay with the official SDK', () => {
     expect(fake.requests[0].headers.authorization).toBe('Bearer fake-upstream-key');
 
     const usage = predictChatUsage(sent as never);
-    expect(completion.usage).toMatchObject({ prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens });
+    expect(completion.usage).toMatchObject({
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+    });
     const expected = computeQuota(
       { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens },
       price('gpt-4o-mini'),
@@ -94,9 +105,17 @@ describe('OpenAI relay with the official SDK', () => {
     expect(sent.stream_options).toEqual({ include_usage: true });
     const usage = predictChatUsage(sent as never);
     const log = await lastLog();
-    expect(log).toMatchObject({ is_stream: true, prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens });
+    expect(log).toMatchObject({
+      is_stream: true,
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+    });
     expect(log.quota).toBe(
-      computeQuota({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }, price('gpt-4o-mini'), 1),
+      computeQuota(
+        { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens },
+        price('gpt-4o-mini'),
+        1,
+      ),
     );
   });
 
@@ -121,7 +140,11 @@ describe('OpenAI relay with the official SDK', () => {
           type: 'function',
           function: {
             name: 'get_weather',
-            parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+            parameters: {
+              type: 'object',
+              properties: { location: { type: 'string' } },
+              required: ['location'],
+            },
           },
         },
       ],
@@ -184,7 +207,11 @@ describe('OpenAI relay with the official SDK', () => {
 
   it('answers bad input in OpenAI error JSON with the right status', async () => {
     const call = (body: unknown, auth = `Bearer ${key.key}`) =>
-      t.http.post('/v1/chat/completions').set('Authorization', auth).set('Content-Type', 'application/json').send(body as object);
+      t.http
+        .post('/v1/chat/completions')
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/json')
+        .send(body as object);
     const noKey = await t.http.post('/v1/chat/completions').send({ model: 'gpt-4o-mini', messages: [] });
     expect(noKey.status).toBe(401);
     expect(noKey.body.error).toMatchObject({ type: 'authentication_error' });
@@ -243,7 +270,9 @@ describe('OpenAI relay with the official SDK', () => {
   it('leaves no hold behind: logged quota equals used quota and remain + used is unchanged', async () => {
     await settled(t);
     const token = (await root.get(`/api/token/${key.id}`)).body.data;
-    const logs = await t.dataSource.query(`SELECT COALESCE(SUM(quota), 0) AS q FROM logs WHERE token_id = ${key.id} AND type = 2`);
+    const logs = await t.dataSource.query(
+      `SELECT COALESCE(SUM(quota), 0) AS q FROM logs WHERE token_id = ${key.id} AND type = 2`,
+    );
     expect(Number(logs[0].q)).toBe(token.used_quota);
     expect(token.remain_quota + token.used_quota).toBe(10_000_000);
   });

@@ -24,7 +24,8 @@ export class ManagementAuthGuard extends AuthGuard(MANAGEMENT_STRATEGY) {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     await super.canActivate(context);
     const minRole =
-      this.reflector.getAllAndOverride<number>(MIN_ROLE, [context.getHandler(), context.getClass()]) ?? Role.Common;
+      this.reflector.getAllAndOverride<number>(MIN_ROLE, [context.getHandler(), context.getClass()]) ??
+      Role.Common;
     const user = context.switchToHttp().getRequest().user as AuthUser;
     if (user.role < minRole) throw forbidden('Permission denied: your role cannot perform this action');
     return true;
@@ -37,7 +38,8 @@ export class ManagementAuthGuard extends AuthGuard(MANAGEMENT_STRATEGY) {
 }
 
 /** Signed-in callers with at least this role (One API: user 1, admin 10, root 100). */
-export const RequireRole = (role: number) => applyDecorators(SetMetadata(MIN_ROLE, role), UseGuards(ManagementAuthGuard));
+export const RequireRole = (role: number) =>
+  applyDecorators(SetMetadata(MIN_ROLE, role), UseGuards(ManagementAuthGuard));
 export const UserAuth = () => RequireRole(Role.Common);
 export const AdminAuth = () => RequireRole(Role.Admin);
 export const RootAuth = () => RequireRole(Role.Root);

@@ -38,11 +38,22 @@ export class ManagementStrategy extends PassportStrategy(Strategy, MANAGEMENT_ST
       if (!user) throw unauthorized('Invalid access token');
       return this.admit(user, 'access_token');
     }
-    throw unauthorized(session || cookie ? 'Session expired, please sign in again' : 'Not signed in and no access token provided');
+    throw unauthorized(
+      session || cookie
+        ? 'Session expired, please sign in again'
+        : 'Not signed in and no access token provided',
+    );
   }
 
   private admit(user: User, via: AuthUser['via']): AuthUser {
     if (user.status !== UserStatus.Enabled) throw forbidden('This user has been disabled');
-    return { id: user.id, username: user.username, role: user.role, status: user.status, group: user.group || 'default', via };
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      status: user.status,
+      group: user.group || 'default',
+      via,
+    };
   }
 }

@@ -18,21 +18,36 @@ describe('pricing', () => {
   it('derives One API ratios from list prices (gpt-4o-mini: 0.075 and 4)', () => {
     const price = resolveModelPrice(tables(), 'gpt-4o-mini');
     expect(price).toEqual({ modelRatio: 0.075, completionRatio: 4, known: true });
-    expect(resolveModelPrice(tables(), 'claude-3-5-sonnet-20241022')).toMatchObject({ modelRatio: 1.5, completionRatio: 5 });
+    expect(resolveModelPrice(tables(), 'claude-3-5-sonnet-20241022')).toMatchObject({
+      modelRatio: 1.5,
+      completionRatio: 5,
+    });
   });
 
   it('reproduces the inventory worked examples to the unit', () => {
     // gpt-4o-mini, 1000 prompt / 500 completion → ceil((1000 + 500×4) × 0.075) = 225
-    expect(computeQuota({ promptTokens: 1000, completionTokens: 500 }, resolveModelPrice(tables(), 'gpt-4o-mini'), 1)).toBe(225);
+    expect(
+      computeQuota(
+        { promptTokens: 1000, completionTokens: 500 },
+        resolveModelPrice(tables(), 'gpt-4o-mini'),
+        1,
+      ),
+    ).toBe(225);
     // claude-3.5-sonnet 2000 in / 300 out → (2000 + 1500) × 1.5 = 5250
     expect(
-      computeQuota({ promptTokens: 2000, completionTokens: 300 }, resolveModelPrice(tables(), 'claude-3-5-sonnet-20241022'), 1),
+      computeQuota(
+        { promptTokens: 2000, completionTokens: 300 },
+        resolveModelPrice(tables(), 'claude-3-5-sonnet-20241022'),
+        1,
+      ),
     ).toBe(5250);
   });
 
   it('applies the group ratio and the minimum of one unit', () => {
     const price = resolveModelPrice(tables(), 'gpt-4o-mini');
-    expect(computeQuota({ promptTokens: 1000, completionTokens: 500 }, price, resolveGroupRatio(tables(), 'vip'))).toBe(113);
+    expect(
+      computeQuota({ promptTokens: 1000, completionTokens: 500 }, price, resolveGroupRatio(tables(), 'vip')),
+    ).toBe(113);
     expect(computeQuota({ promptTokens: 1, completionTokens: 0 }, price, 1)).toBe(1);
     expect(computeQuota({ promptTokens: 0, completionTokens: 0 }, price, 1)).toBe(0);
     expect(computeQuota({ promptTokens: 10, completionTokens: 10 }, { ...price, modelRatio: 0 }, 1)).toBe(0);
@@ -43,7 +58,11 @@ describe('pricing', () => {
     t.modelRatio['gpt-4o-mini(36)'] = 1;
     expect(resolveModelPrice(t, 'gpt-4o-mini', 36).modelRatio).toBe(1);
     expect(resolveModelPrice(t, 'gpt-4o-mini', 1).modelRatio).toBe(0.075);
-    expect(resolveModelPrice(t, 'my-private-model')).toEqual({ modelRatio: 30, completionRatio: 1, known: false });
+    expect(resolveModelPrice(t, 'my-private-model')).toEqual({
+      modelRatio: 30,
+      completionRatio: 1,
+      known: false,
+    });
     expect(resolveGroupRatio(t, 'unknown-group')).toBe(1);
   });
 

@@ -5,13 +5,19 @@ export const USD_PER_1M_AT_RATIO_1 = 2;
 
 export function defaultModelRatios(): Record<string, number> {
   return Object.fromEntries(
-    Object.entries(MODEL_PRICES_USD_PER_1M).map(([model, [input]]) => [model, round6(input / USD_PER_1M_AT_RATIO_1)]),
+    Object.entries(MODEL_PRICES_USD_PER_1M).map(([model, [input]]) => [
+      model,
+      round6(input / USD_PER_1M_AT_RATIO_1),
+    ]),
   );
 }
 
 export function defaultCompletionRatios(): Record<string, number> {
   return Object.fromEntries(
-    Object.entries(MODEL_PRICES_USD_PER_1M).map(([model, [input, output]]) => [model, input > 0 ? round6(output / input) : 1]),
+    Object.entries(MODEL_PRICES_USD_PER_1M).map(([model, [input, output]]) => [
+      model,
+      input > 0 ? round6(output / input) : 1,
+    ]),
   );
 }
 
@@ -44,7 +50,13 @@ export function heuristicCompletionRatio(model: string): number {
   if (m.startsWith('gpt-4-turbo') || m.includes('preview')) return 3;
   if (m.startsWith('gpt-4')) return 2;
   if (m.startsWith('o1') || m.startsWith('o3') || m.startsWith('o4')) return 4;
-  if (m.startsWith('claude-3') || m.startsWith('claude-sonnet') || m.startsWith('claude-opus') || m.startsWith('claude-haiku')) return 5;
+  if (
+    m.startsWith('claude-3') ||
+    m.startsWith('claude-sonnet') ||
+    m.startsWith('claude-opus') ||
+    m.startsWith('claude-haiku')
+  )
+    return 5;
   if (m.startsWith('claude')) return 3;
   if (m.startsWith('mistral') || m.startsWith('gemini')) return 3;
   if (m.startsWith('deepseek')) return 2;
@@ -101,7 +113,11 @@ export function computeReservation(
   groupRatio: number,
 ): number {
   const completion = maxCompletionTokens && maxCompletionTokens > 0 ? maxCompletionTokens : preConsumedTokens;
-  return computeQuota({ promptTokens: Math.max(1, promptTokensEstimate), completionTokens: completion }, price, groupRatio);
+  return computeQuota(
+    { promptTokens: Math.max(1, promptTokensEstimate), completionTokens: completion },
+    price,
+    groupRatio,
+  );
 }
 
 /** Text of One API's consume log: "model ratio × group ratio × completion ratio". */

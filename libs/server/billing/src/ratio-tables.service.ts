@@ -1,6 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { OptionsService } from '@one-api/server-options';
-import { defaultCompletionRatios, defaultModelRatios, ModelPrice, RatioTables, resolveGroupRatio, resolveModelPrice } from './pricing';
+import {
+  defaultCompletionRatios,
+  defaultModelRatios,
+  ModelPrice,
+  RatioTables,
+  resolveGroupRatio,
+  resolveModelPrice,
+} from './pricing';
 
 const RATIO_OPTIONS = ['ModelRatio', 'CompletionRatio', 'GroupRatio'] as const;
 
@@ -11,7 +18,10 @@ const RATIO_OPTIONS = ['ModelRatio', 'CompletionRatio', 'GroupRatio'] as const;
 @Injectable()
 export class RatioTablesService implements OnModuleInit {
   private tables!: RatioTables;
-  private readonly defaults = { modelRatio: defaultModelRatios(), completionRatio: defaultCompletionRatios() };
+  private readonly defaults = {
+    modelRatio: defaultModelRatios(),
+    completionRatio: defaultCompletionRatios(),
+  };
 
   constructor(private readonly options: OptionsService) {}
 
@@ -27,7 +37,10 @@ export class RatioTablesService implements OnModuleInit {
   private rebuild(): void {
     this.tables = {
       modelRatio: { ...this.defaults.modelRatio, ...numbers(this.options.getJson('ModelRatio', {})) },
-      completionRatio: { ...this.defaults.completionRatio, ...numbers(this.options.getJson('CompletionRatio', {})) },
+      completionRatio: {
+        ...this.defaults.completionRatio,
+        ...numbers(this.options.getJson('CompletionRatio', {})),
+      },
       groupRatio: numbers(this.options.getJson('GroupRatio', { default: 1 })),
     };
   }

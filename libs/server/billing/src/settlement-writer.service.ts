@@ -159,8 +159,17 @@ export class SettlementWriter implements OnApplicationShutdown {
         originModelName: s.originModelName,
       })),
     );
-    await manager.getRepository(UserRequestCost).insert(
-      batch.map((s) => ({ createdTime: now, userId: s.userId, requestId: s.requestId, quota: s.quota, createdAt: now, updatedAt: now })),
-    );
+    await manager
+      .getRepository(UserRequestCost)
+      .insert(
+        batch.map((s) => ({
+          createdTime: now,
+          userId: s.userId,
+          requestId: s.requestId,
+          quota: s.quota,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      );
   }
 }

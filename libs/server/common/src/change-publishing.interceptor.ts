@@ -23,7 +23,9 @@ export class ChangePublishingInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next.handle();
-    const topics = TOPICS_BY_PREFIX.find(([prefix]) => req.path === prefix || req.path.startsWith(`${prefix}/`))?.[1];
+    const topics = TOPICS_BY_PREFIX.find(
+      ([prefix]) => req.path === prefix || req.path.startsWith(`${prefix}/`),
+    )?.[1];
     if (!topics) return next.handle();
     return next.handle().pipe(tap(() => topics.forEach((topic) => this.bus.publish(topic))));
   }

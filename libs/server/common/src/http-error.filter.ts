@@ -62,11 +62,17 @@ export class HttpErrorFilter implements ExceptionFilter {
       body = exception.getResponse();
     } else if (isBodyParserError(exception)) {
       status = exception.status;
-      body = exception.type === 'entity.too.large' ? 'request body too large' : 'request body is not valid JSON';
+      body =
+        exception.type === 'entity.too.large' ? 'request body too large' : 'request body is not valid JSON';
     } else {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
     }
-    let message = status >= 500 && !(exception instanceof HttpException) ? 'internal server error' : messageOf(body, 'error');
+    let message =
+      status >= 500 && !(exception instanceof HttpException)
+        ? 'internal server error'
+        : messageOf(body, 'error');
     if (status === 404 && /^Cannot [A-Z]+ /.test(message)) {
       // The router found no route: answer as One API does.
       message = `Invalid URL (${req.method} ${req.path})`;
@@ -74,19 +80,25 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     const dialect = errorDialectFor(req.path);
     if (dialect === 'envelope') {
-      const envelope = body && typeof body === 'object' && 'success' in body ? body : { success: false, message };
+      const envelope =
+        body && typeof body === 'object' && 'success' in body ? body : { success: false, message };
       res.status(status).json(envelope);
     } else if (dialect === 'anthropic') {
       res.status(status).json({ type: 'error', error: { type: anthropicErrorType(status), message } });
     } else {
       const err = (body as { error?: Record<string, unknown> } | undefined)?.error;
       res.status(status).json({
-        error: err && typeof err === 'object' ? err : { message, type: openAiErrorType(status), param: null, code: null },
+        error:
+          err && typeof err === 'object'
+            ? err
+            : { message, type: openAiErrorType(status), param: null, code: null },
       });
     }
   }
 }
 
 function isBodyParserError(e: unknown): e is { status: number; type: string } {
-  return !!e && typeof e === 'object' && typeof (e as { status?: unknown }).status === 'number' && 'type' in e;
+  return (
+    !!e && typeof e === 'object' && typeof (e as { status?: unknown }).status === 'number' && 'type' in e
+  );
 }

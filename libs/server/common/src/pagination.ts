@@ -6,7 +6,10 @@ export interface PageWindow {
 }
 
 /** `p` is 0-based like One API; `size` defaults to 10 and is capped by MAX_ITEMS_PER_PAGE. */
-export function pageWindow(query: { p?: unknown; size?: unknown; page_size?: unknown }, maxItems: number): PageWindow {
+export function pageWindow(
+  query: { p?: unknown; size?: unknown; page_size?: unknown },
+  maxItems: number,
+): PageWindow {
   const asInt = (v: unknown, fallback: number) => {
     const n = typeof v === 'string' || typeof v === 'number' ? Number.parseInt(String(v), 10) : NaN;
     return Number.isFinite(n) ? n : fallback;

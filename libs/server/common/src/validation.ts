@@ -4,7 +4,8 @@ function describe(errors: ValidationError[], parent = ''): string[] {
   const out: string[] = [];
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    for (const message of Object.values(error.constraints ?? {})) out.push(message.replace(error.property, path));
+    for (const message of Object.values(error.constraints ?? {}))
+      out.push(message.replace(error.property, path));
     if (error.children?.length) out.push(...describe(error.children, path));
   }
   return out;
@@ -17,6 +18,9 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidUnknownValues: false,
     exceptionFactory: (errors) =>
-      new BadRequestException({ success: false, message: describe(errors).join('; ') || 'invalid request body' }),
+      new BadRequestException({
+        success: false,
+        message: describe(errors).join('; ') || 'invalid request body',
+      }),
   });
 }

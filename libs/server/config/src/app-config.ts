@@ -1,4 +1,14 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, NotEquals } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  NotEquals,
+} from 'class-validator';
 
 /**
  * Every setting read from the environment. Field names are camelCase; the environment variable that feeds each
@@ -16,7 +26,8 @@ export class AppConfig {
   @IsInt() @Min(1) sqlMaxOpenConns = 1000;
   @IsInt() @Min(0) sqlMaxLifetime = 60;
 
-  @IsString() @NotEquals('random_string', { message: 'SESSION_SECRET must not be the placeholder "random_string"' })
+  @IsString()
+  @NotEquals('random_string', { message: 'SESSION_SECRET must not be the placeholder "random_string"' })
   sessionSecret = '';
   @IsBoolean() enableCookieSecure = false;
   @IsInt() @Min(1) cookieMaxAgeHours = 168;

@@ -30,7 +30,12 @@ describe('loadConfig', () => {
   it('reports every bad variable at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DEBUG: 'maybe', MAX_ITEMS_PER_PAGE: '0', SESSION_SECRET: 'random_string' });
+      loadConfig({
+        PORT: 'eighty',
+        DEBUG: 'maybe',
+        MAX_ITEMS_PER_PAGE: '0',
+        SESSION_SECRET: 'random_string',
+      });
     } catch (e) {
       error = e;
     }

@@ -13,7 +13,13 @@ pgTypes.setTypeParser(1700, (v) => Number.parseFloat(v));
 
 export type DbConfig = Pick<
   AppConfig,
-  'sqlDsn' | 'sqlitePath' | 'sqliteBusyTimeout' | 'sqlMaxIdleConns' | 'sqlMaxOpenConns' | 'sqlMaxLifetime' | 'debugSql'
+  | 'sqlDsn'
+  | 'sqlitePath'
+  | 'sqliteBusyTimeout'
+  | 'sqlMaxIdleConns'
+  | 'sqlMaxOpenConns'
+  | 'sqlMaxLifetime'
+  | 'debugSql'
 > & { nodeType?: AppConfig['nodeType'] };
 
 export function buildDataSourceOptions(config: DbConfig): DataSourceOptions {

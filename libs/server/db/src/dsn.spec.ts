@@ -14,7 +14,9 @@ describe('resolveDatabaseTarget', () => {
   });
 
   it('parses the Go MySQL DSN form One API documents', () => {
-    expect(resolveDatabaseTarget('root:123456@tcp(localhost:3306)/oneapi?charset=utf8mb4&parseTime=True', 'x')).toEqual({
+    expect(
+      resolveDatabaseTarget('root:123456@tcp(localhost:3306)/oneapi?charset=utf8mb4&parseTime=True', 'x'),
+    ).toEqual({
       type: 'mysql',
       host: 'localhost',
       port: 3306,
@@ -27,7 +29,13 @@ describe('resolveDatabaseTarget', () => {
 
   it('keeps @ and / inside a Go DSN password', () => {
     const target = resolveDatabaseTarget('app:p@ss/w0rd@tcp(10.0.0.5:3307)/db', 'x');
-    expect(target).toMatchObject({ user: 'app', password: 'p@ss/w0rd', host: '10.0.0.5', port: 3307, database: 'db' });
+    expect(target).toMatchObject({
+      user: 'app',
+      password: 'p@ss/w0rd',
+      host: '10.0.0.5',
+      port: 3307,
+      database: 'db',
+    });
   });
 
   it('accepts mysql:// URLs', () => {

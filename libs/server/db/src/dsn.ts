@@ -2,7 +2,15 @@
 export type DatabaseTarget =
   | { type: 'sqlite'; path: string }
   | { type: 'postgres'; url: string }
-  | { type: 'mysql'; host: string; port: number; user: string; password: string; database: string; params: Record<string, string> };
+  | {
+      type: 'mysql';
+      host: string;
+      port: number;
+      user: string;
+      password: string;
+      database: string;
+      params: Record<string, string>;
+    };
 
 function parseGoMysqlDsn(dsn: string): DatabaseTarget {
   // Go driver form: [user[:password]@][net[(addr)]]/dbname[?params]; the password may hold '@' or '/'.
@@ -47,6 +55,7 @@ export function resolveDatabaseTarget(sqlDsn: string, sqlitePath: string): Datab
   if (dsn === '') return { type: 'sqlite', path: sqlitePath };
   if (/^postgres(ql)?:\/\//i.test(dsn)) return { type: 'postgres', url: dsn };
   if (/^mysql:\/\//i.test(dsn)) return parseMysqlUrl(dsn);
-  if (/^(sqlite|file):/i.test(dsn)) return { type: 'sqlite', path: dsn.replace(/^(sqlite|file):(\/\/)?/i, '') };
+  if (/^(sqlite|file):/i.test(dsn))
+    return { type: 'sqlite', path: dsn.replace(/^(sqlite|file):(\/\/)?/i, '') };
   return parseGoMysqlDsn(dsn);
 }

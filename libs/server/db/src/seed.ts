@@ -44,6 +44,8 @@ export async function seedRootAccountIfNeeded(
       subnet: '',
     });
   }
-  new Logger('Seed').warn('Created the root account (username root, password 123456): change the password now.');
+  new Logger('Seed').warn(
+    'Created the root account (username root, password 123456): change the password now.',
+  );
   return true;
 }

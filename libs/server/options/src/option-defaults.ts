@@ -50,7 +50,8 @@ export const OPTION_DEFAULTS: Record<string, string> = {
   TopUpLink: '',
   ChatLink: '',
   QuotaPerUnit: '500000',
-  RetryTimes: '0',
+  // One API ships 0 (no failover); a gateway should try another channel on 429/5xx/connection errors.
+  RetryTimes: '2',
   Theme: 'default',
   OidcClientId: '',
   OidcClientSecret: '',

@@ -20,7 +20,9 @@ export class BillingDashboardController {
   ) {}
 
   private toDisplay(quota: number): number {
-    return this.options.getBool('DisplayInCurrencyEnabled') ? quota / this.options.getNumber('QuotaPerUnit', 500000) : quota;
+    return this.options.getBool('DisplayInCurrencyEnabled')
+      ? quota / this.options.getNumber('QuotaPerUnit', 500000)
+      : quota;
   }
 
   @Get(['dashboard/billing/subscription', 'v1/dashboard/billing/subscription'])
@@ -30,7 +32,9 @@ export class BillingDashboardController {
       const token = await this.tokens.findOneByOrFail({ id: principal.token.id });
       let amount: number;
       if (this.options.getBool('DisplayTokenStatEnabled')) {
-        amount = token.unlimitedQuota ? UNLIMITED_AMOUNT : this.toDisplay(token.remainQuota + token.usedQuota);
+        amount = token.unlimitedQuota
+          ? UNLIMITED_AMOUNT
+          : this.toDisplay(token.remainQuota + token.usedQuota);
       } else {
         const user = await this.users.findOneByOrFail({ id: principal.user.id });
         amount = this.toDisplay(user.quota);
@@ -59,7 +63,10 @@ export class BillingDashboardController {
         used = (await this.users.findOneByOrFail({ id: principal.user.id })).usedQuota;
       }
       // OpenAI reports cents.
-      res.json({ object: 'list', total_usage: (used / this.options.getNumber('QuotaPerUnit', 500000)) * 100 });
+      res.json({
+        object: 'list',
+        total_usage: (used / this.options.getNumber('QuotaPerUnit', 500000)) * 100,
+      });
     } catch (error) {
       this.error(res, error);
     }
@@ -67,7 +74,9 @@ export class BillingDashboardController {
 
   private error(res: Response, error: unknown): void {
     if (error instanceof RelayError) {
-      res.status(error.status).json({ error: { message: error.message, type: error.type, param: error.param, code: error.code } });
+      res
+        .status(error.status)
+        .json({ error: { message: error.message, type: error.type, param: error.param, code: error.code } });
       return;
     }
     throw error;

@@ -15,7 +15,8 @@ export class CostController {
   @Get('request/:requestId')
   async byRequest(@Param('requestId') requestId: string) {
     const row = await this.costs.findOneBy({ requestId });
-    if (!row) throw new NotFoundException({ success: false, message: `No cost recorded for request ${requestId}` });
+    if (!row)
+      throw new NotFoundException({ success: false, message: `No cost recorded for request ${requestId}` });
     return {
       request_id: row.requestId,
       user_id: row.userId,

@@ -9,12 +9,22 @@ import { RelayError } from './relay-error';
 const MODEL_CREATED = 1626777600;
 
 function modelObject(id: string) {
-  return { id, object: 'model', created: MODEL_CREATED, owned_by: ownerOfModel(id), permission: [], root: id, parent: null };
+  return {
+    id,
+    object: 'model',
+    created: MODEL_CREATED,
+    owned_by: ownerOfModel(id),
+    permission: [],
+    root: id,
+    parent: null,
+  };
 }
 
 function sendError(res: Response, error: unknown): void {
   if (error instanceof RelayError) {
-    res.status(error.status).json({ error: { message: error.message, type: error.type, param: error.param, code: error.code } });
+    res
+      .status(error.status)
+      .json({ error: { message: error.message, type: error.type, param: error.param, code: error.code } });
     return;
   }
   throw error;
@@ -46,12 +56,22 @@ export class ModelsController {
   }
 
   @Get('*model')
-  async retrieve(@Param('model') model: string | string[], @Req() req: Request, @Res() res: Response): Promise<void> {
+  async retrieve(
+    @Param('model') model: string | string[],
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const id = Array.isArray(model) ? model.join('/') : model;
     try {
       const models = await this.available(req);
       if (!models.includes(id)) {
-        throw new RelayError(404, `The model '${id}' does not exist`, 'invalid_request_error', 'model_not_found', 'model');
+        throw new RelayError(
+          404,
+          `The model '${id}' does not exist`,
+          'invalid_request_error',
+          'model_not_found',
+          'model',
+        );
       }
       res.json(modelObject(id));
     } catch (error) {

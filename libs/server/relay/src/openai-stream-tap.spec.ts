@@ -2,16 +2,30 @@ import { OpenAiStreamTap } from './openai-stream-tap';
 
 const chunk = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
 const STREAM =
-  chunk({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] }) +
+  chunk({
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta: { role: 'assistant', content: '' } }],
+  }) +
   chunk({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'Hel' } }] }) +
-  chunk({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] }) +
-  chunk({ id: 'c1', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } }) +
+  chunk({
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }],
+  }) +
+  chunk({
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    choices: [],
+    usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
+  }) +
   'data: [DONE]\n\n';
 
 function run(tap: OpenAiStreamTap, splitEvery: number): string {
   const bytes = Buffer.from(STREAM);
   let out = '';
-  for (let i = 0; i < bytes.length; i += splitEvery) out += tap.push(bytes.subarray(i, i + splitEvery)).toString();
+  for (let i = 0; i < bytes.length; i += splitEvery)
+    out += tap.push(bytes.subarray(i, i + splitEvery)).toString();
   return out + tap.finish();
 }
 
@@ -24,12 +38,15 @@ describe('OpenAiStreamTap', () => {
     expect(tap.completed).toBe(true);
   });
 
-  it.each([1, 13, 10000])('removes the usage-only chunk the client did not ask for (chunks of %i bytes)', (size) => {
-    const tap = new OpenAiStreamTap(true);
-    const out = run(tap, size);
-    expect(out).not.toContain('"usage"');
-    expect(out).toContain('"content":"Hel"');
-    expect(out.endsWith('data: [DONE]\n\n')).toBe(true);
-    expect(tap.usage).toEqual({ promptTokens: 9, completionTokens: 2 });
-  });
+  it.each([1, 13, 10000])(
+    'removes the usage-only chunk the client did not ask for (chunks of %i bytes)',
+    (size) => {
+      const tap = new OpenAiStreamTap(true);
+      const out = run(tap, size);
+      expect(out).not.toContain('"usage"');
+      expect(out).toContain('"content":"Hel"');
+      expect(out.endsWith('data: [DONE]\n\n')).toBe(true);
+      expect(tap.usage).toEqual({ promptTokens: 9, completionTokens: 2 });
+    },
+  );
 });

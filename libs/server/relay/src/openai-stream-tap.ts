@@ -61,7 +61,14 @@ export class OpenAiStreamTap {
       return 'other';
     }
     let chunk: {
-      choices?: Array<{ delta?: { content?: unknown; reasoning_content?: unknown; tool_calls?: Array<{ function?: { arguments?: unknown } }> }; text?: unknown }>;
+      choices?: Array<{
+        delta?: {
+          content?: unknown;
+          reasoning_content?: unknown;
+          tool_calls?: Array<{ function?: { arguments?: unknown } }>;
+        };
+        text?: unknown;
+      }>;
       usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
     };
     try {

@@ -28,10 +28,16 @@ export class RelayAuthService {
 
   async authenticate(req: Request): Promise<RelayPrincipal> {
     const parsed = parseRelayKey(req.headers, this.prefixes);
-    if (!parsed) throw req.headers.authorization || req.headers['x-api-key'] ? relayErrors.invalidKey() : relayErrors.missingKey();
+    if (!parsed)
+      throw req.headers.authorization || req.headers['x-api-key']
+        ? relayErrors.invalidKey()
+        : relayErrors.missingKey();
     const token = await this.directory.tokenByKey(parsed.key);
     if (!token) throw relayErrors.invalidKey();
-    if (token.status === TokenStatus.Expired || (token.expiredTime !== -1 && token.expiredTime * 1000 < Date.now())) {
+    if (
+      token.status === TokenStatus.Expired ||
+      (token.expiredTime !== -1 && token.expiredTime * 1000 < Date.now())
+    ) {
       throw relayErrors.keyExpired();
     }
     if (token.status === TokenStatus.Exhausted || (!token.unlimitedQuota && token.remainQuota <= 0)) {

@@ -122,7 +122,8 @@ export class RelayDirectory implements OnModuleInit, OnModuleDestroy {
   private dropTokens(ids: Array<number | string>): void {
     const wanted = new Set(ids.map(String));
     for (const [key, entry] of this.tokens) {
-      if (wanted.has(key) || (entry.value && wanted.has(String(entry.value.id))) || entry.value === null) this.tokens.delete(key);
+      if (wanted.has(key) || (entry.value && wanted.has(String(entry.value.id))) || entry.value === null)
+        this.tokens.delete(key);
     }
   }
 
@@ -156,7 +157,13 @@ export class RelayDirectory implements OnModuleInit, OnModuleDestroy {
     if (this.fresh(cached)) return cached.value;
     const row = await this.userRepo.findOneBy({ id });
     const value: UserView | null = row
-      ? { id: row.id, username: row.username, status: row.status, role: row.role, group: row.group || 'default' }
+      ? {
+          id: row.id,
+          username: row.username,
+          status: row.status,
+          role: row.role,
+          group: row.group || 'default',
+        }
       : null;
     if (this.ttlMs > 0) this.users.set(id, { value, at: Date.now() });
     return value;
@@ -177,7 +184,10 @@ export class RelayDirectory implements OnModuleInit, OnModuleDestroy {
 
   private async reloadRouting(): Promise<void> {
     this.routingDirty = false;
-    const [channels, abilities] = await Promise.all([this.channelRepo.find(), this.abilityRepo.findBy({ enabled: true })]);
+    const [channels, abilities] = await Promise.all([
+      this.channelRepo.find(),
+      this.abilityRepo.findBy({ enabled: true }),
+    ]);
     const byId = new Map(channels.map((c) => [c.id, c]));
     const routes = new Map<string, Map<string, Candidate[]>>();
     for (const ability of abilities) {
@@ -187,7 +197,11 @@ export class RelayDirectory implements OnModuleInit, OnModuleDestroy {
       if (!models) routes.set(ability.group, (models = new Map()));
       let list = models.get(ability.model);
       if (!list) models.set(ability.model, (list = []));
-      list.push({ channelId: channel.id, priority: Number(ability.priority ?? 0), weight: Number(channel.weight ?? 0) });
+      list.push({
+        channelId: channel.id,
+        priority: Number(ability.priority ?? 0),
+        weight: Number(channel.weight ?? 0),
+      });
     }
     this.snapshot = { channels: byId, routes };
   }

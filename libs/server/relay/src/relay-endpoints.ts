@@ -13,5 +13,10 @@ export const ENDPOINTS = {
   chat: { kind: 'chat', path: '/v1/chat/completions', streams: true },
   completions: { kind: 'completions', path: '/v1/completions', streams: true },
   embeddings: { kind: 'embeddings', path: '/v1/embeddings', streams: false },
-  moderations: { kind: 'moderations', path: '/v1/moderations', defaultModel: 'omni-moderation-latest', streams: false },
+  moderations: {
+    kind: 'moderations',
+    path: '/v1/moderations',
+    defaultModel: 'omni-moderation-latest',
+    streams: false,
+  },
 } as const satisfies Record<string, RelayEndpoint>;

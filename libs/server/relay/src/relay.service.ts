@@ -1,7 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { channelTypeInfo } from '@one-api/contracts';
-import { InsufficientQuotaError, QuotaReservationService, RatioTablesService, SettlementWriter, computeQuota, computeReservation, ratioLogText } from '@one-api/server-billing';
+import {
+  InsufficientQuotaError,
+  QuotaReservationService,
+  RatioTablesService,
+  SettlementWriter,
+  computeQuota,
+  computeReservation,
+  ratioLogText,
+} from '@one-api/server-billing';
 import { AppConfig } from '@one-api/server-config';
 import { OptionsService } from '@one-api/server-options';
 import type { Channel } from '@one-api/server-db';
@@ -66,12 +74,17 @@ export class RelayService {
     try {
       const principal = await this.auth.authenticate(req);
       const body = req.body as unknown;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) throw relayErrors.badBody('The request body must be a JSON object');
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw relayErrors.badBody('The request body must be a JSON object');
       const payload = body as Record<string, unknown>;
-      const model = modelFromPath ?? (typeof payload.model === 'string' && payload.model ? payload.model : endpoint.defaultModel);
+      const model =
+        modelFromPath ??
+        (typeof payload.model === 'string' && payload.model ? payload.model : endpoint.defaultModel);
       if (!model) throw relayErrors.modelMissing();
-      if (payload.model !== undefined && typeof payload.model !== 'string') throw relayErrors.badBody('model must be a string', 'model');
-      if (principal.token.models && !principal.token.models.has(model)) throw relayErrors.modelNotAllowed(model);
+      if (payload.model !== undefined && typeof payload.model !== 'string')
+        throw relayErrors.badBody('model must be a string', 'model');
+      if (principal.token.models && !principal.token.models.has(model))
+        throw relayErrors.modelNotAllowed(model);
       const stream = endpoint.streams && payload.stream === true;
 
       const group = principal.user.group;
@@ -83,9 +96,24 @@ export class RelayService {
       const reservation =
         endpoint.kind === 'embeddings' || endpoint.kind === 'moderations'
           ? computeQuota({ promptTokens: promptEstimate, completionTokens: 0 }, price, groupRatio)
-          : computeReservation(promptEstimate, maxTokens, this.options.getNumber('PreConsumedQuota', 500), price, groupRatio);
+          : computeReservation(
+              promptEstimate,
+              maxTokens,
+              this.options.getNumber('PreConsumedQuota', 500),
+              price,
+              groupRatio,
+            );
       const reserved = await this.reserve(principal, reservation);
-      state = { requestId, startedAt: Date.now(), principal, model, stream, reserved, settled: false, promptEstimate };
+      state = {
+        requestId,
+        startedAt: Date.now(),
+        principal,
+        model,
+        stream,
+        reserved,
+        settled: false,
+        promptEstimate,
+      };
 
       const attempt = await this.callWithFailover(req, res, state, endpoint, payload, candidates);
       if (!attempt) return; // the error was answered and settled
@@ -93,14 +121,16 @@ export class RelayService {
       else await this.relayAnswer(res, state, attempt, endpoint, payload);
     } catch (error) {
       this.fail(res, requestId, error);
-      if (state && !state.settled) this.settle(state, null, 0, 0, false, `error: ${(error as Error).message}`);
+      if (state && !state.settled)
+        this.settle(state, null, 0, 0, false, `error: ${(error as Error).message}`);
     }
   }
 
   private async candidatesFor(principal: RelayPrincipal, group: string, model: string) {
     if (principal.pinnedChannelId !== undefined) {
       const channel = await this.directory.channel(principal.pinnedChannelId);
-      if (!channel || channel.status !== 1) throw relayErrors.pinnedChannelUnavailable(principal.pinnedChannelId);
+      if (!channel || channel.status !== 1)
+        throw relayErrors.pinnedChannelUnavailable(principal.pinnedChannelId);
       return [{ channelId: channel.id, priority: 0, weight: 0 }];
     }
     const candidates = await this.directory.candidates(group, model);
@@ -111,7 +141,11 @@ export class RelayService {
   private async reserve(principal: RelayPrincipal, amount: number): Promise<number> {
     try {
       return await this.reservations.reserve(
-        { tokenId: principal.token.id, userId: principal.user.id, unlimitedToken: principal.token.unlimitedQuota },
+        {
+          tokenId: principal.token.id,
+          userId: principal.user.id,
+          unlimitedToken: principal.token.unlimitedQuota,
+        },
         amount,
       );
     } catch (error) {
@@ -181,12 +215,21 @@ export class RelayService {
         lastError = new GatewayError({ kind: 'network', message: 'client closed the request' });
         break;
       }
-      this.logger.warn(`request ${state.requestId}: channel #${channel.id} failed: ${lastError.status} ${lastError.message}`);
+      this.logger.warn(
+        `request ${state.requestId}: channel #${channel.id} failed: ${lastError.status} ${lastError.message}`,
+      );
       if (!shouldTryAnotherChannel(lastError)) break;
     }
     const error = lastError ?? relayErrors.noChannel(state.principal.user.group, state.model);
     this.fail(res, state.requestId, error, lastChannel);
-    this.settle(state, lastChannel ?? null, 0, 0, false, `error: ${isGatewayError(error) ? error.message : (error as Error).message}`);
+    this.settle(
+      state,
+      lastChannel ?? null,
+      0,
+      0,
+      false,
+      `error: ${isGatewayError(error) ? error.message : (error as Error).message}`,
+    );
     return null;
   }
 
@@ -216,14 +259,20 @@ export class RelayService {
     try {
       const json = JSON.parse(text) as { usage?: { prompt_tokens?: number; completion_tokens?: number } };
       if (json.usage && typeof json.usage === 'object') {
-        usage = { promptTokens: Number(json.usage.prompt_tokens) || 0, completionTokens: Number(json.usage.completion_tokens) || 0 };
+        usage = {
+          promptTokens: Number(json.usage.prompt_tokens) || 0,
+          completionTokens: Number(json.usage.completion_tokens) || 0,
+        };
       }
     } catch {
       // Not JSON: pass it on as the provider sent it and estimate below.
     }
     usage ??= {
       promptTokens: this.promptTokens(state, payload),
-      completionTokens: endpoint.kind === 'chat' || endpoint.kind === 'completions' ? countTextTokens(text, attempt.upstreamModel) : 0,
+      completionTokens:
+        endpoint.kind === 'chat' || endpoint.kind === 'completions'
+          ? countTextTokens(text, attempt.upstreamModel)
+          : 0,
     };
     res.status(attempt.response.statusCode);
     res.setHeader('Content-Type', String(attempt.response.headers['content-type'] ?? 'application/json'));
@@ -231,7 +280,13 @@ export class RelayService {
     this.settleUsage(state, attempt, usage);
   }
 
-  private async relayStream(req: Request, res: Response, state: RequestState, attempt: Attempt, endpoint: RelayEndpoint): Promise<void> {
+  private async relayStream(
+    req: Request,
+    res: Response,
+    state: RequestState,
+    attempt: Attempt,
+    endpoint: RelayEndpoint,
+  ): Promise<void> {
     const tap = new OpenAiStreamTap(attempt.forcedUsage);
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -263,14 +318,21 @@ export class RelayService {
     }
     if (upstreamBroke && !res.destroyed) {
       // Bytes were already sent: report the break inside the stream, in OpenAI's error shape, then end it.
-      res.write(`data: ${JSON.stringify({ error: { message: `upstream stream was interrupted (request id: ${state.requestId})`, type: 'upstream_error', param: null, code: 'stream_interrupted' } })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ error: { message: `upstream stream was interrupted (request id: ${state.requestId})`, type: 'upstream_error', param: null, code: 'stream_interrupted' } })}\n\n`,
+      );
     }
     if (!res.destroyed) res.end();
     const usage = tap.usage ?? {
       promptTokens: this.promptTokens(state, req.body as Record<string, unknown>),
       completionTokens: tap.streamedText ? countTextTokens(tap.streamedText, attempt.upstreamModel) : 0,
     };
-    this.settleUsage(state, attempt, usage, clientGone ? 'client disconnected' : upstreamBroke ? 'upstream stream interrupted' : undefined);
+    this.settleUsage(
+      state,
+      attempt,
+      usage,
+      clientGone ? 'client disconnected' : upstreamBroke ? 'upstream stream interrupted' : undefined,
+    );
     void endpoint;
   }
 
@@ -288,7 +350,16 @@ export class RelayService {
     const groupRatio = this.ratios.groupRatio(state.principal.user.group);
     const quota = computeQuota(usage, price, groupRatio);
     const content = ratioLogText(price, groupRatio) + (note ? `; ${note}` : '');
-    this.settle(state, attempt.channel, quota, usage.promptTokens, attempt.systemPromptReset, content, usage.completionTokens, attempt.upstreamModel);
+    this.settle(
+      state,
+      attempt.channel,
+      quota,
+      usage.promptTokens,
+      attempt.systemPromptReset,
+      content,
+      usage.completionTokens,
+      attempt.upstreamModel,
+    );
   }
 
   /** The single settlement of a request: charge `quota`, give back the rest of the hold, write one consume log. */

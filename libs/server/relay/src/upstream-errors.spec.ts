@@ -6,7 +6,13 @@ describe('upstream errors', () => {
   it('turns a channel credential failure into a retryable 502 without the provider text', () => {
     const error = parseOpenAiUpstreamError(
       401,
-      JSON.stringify({ error: { message: 'Incorrect API key provided: sk-abc***xyz', type: 'invalid_request_error', code: 'invalid_api_key' } }),
+      JSON.stringify({
+        error: {
+          message: 'Incorrect API key provided: sk-abc***xyz',
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      }),
     );
     expect(error.status).toBe(502);
     expect(error.message).not.toContain('sk-');
@@ -14,11 +20,15 @@ describe('upstream errors', () => {
   });
 
   it('retries 429 and 5xx but not bad requests', () => {
-    expect(shouldTryAnotherChannel(parseOpenAiUpstreamError(429, '{"error":{"message":"slow down"}}'))).toBe(true);
+    expect(shouldTryAnotherChannel(parseOpenAiUpstreamError(429, '{"error":{"message":"slow down"}}'))).toBe(
+      true,
+    );
     expect(shouldTryAnotherChannel(parseOpenAiUpstreamError(500, 'oops'))).toBe(true);
     expect(shouldTryAnotherChannel(parseOpenAiUpstreamError(400, '{"error":{"message":"bad"}}'))).toBe(false);
     expect(
-      shouldTryAnotherChannel(parseOpenAiUpstreamError(400, '{"error":{"message":"too long","code":"context_length_exceeded"}}')),
+      shouldTryAnotherChannel(
+        parseOpenAiUpstreamError(400, '{"error":{"message":"too long","code":"context_length_exceeded"}}'),
+      ),
     ).toBe(false);
   });
 

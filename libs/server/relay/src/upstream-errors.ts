@@ -6,7 +6,11 @@ import type { Channel } from '@one-api/server-db';
  * An upstream failure as the caller should see it. Credential problems are the channel's, not the caller's: they
  * become 502 without the provider's text (which may quote part of the channel key).
  */
-export function parseOpenAiUpstreamError(status: number, bodyText: string, headers?: HeaderValues): GatewayError {
+export function parseOpenAiUpstreamError(
+  status: number,
+  bodyText: string,
+  headers?: HeaderValues,
+): GatewayError {
   const error = parseOpenAiError(status, bodyText, headers);
   if (error.kind === 'auth' || error.kind === 'permission') {
     return new GatewayError({

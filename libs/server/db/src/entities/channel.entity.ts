@@ -18,8 +18,12 @@ export class Channel {
   @Column({ name: 'response_time', type: 'bigint', nullable: true }) responseTime!: number | null;
   @Column({ name: 'base_url', type: 'text', nullable: true, default: '' }) baseUrl!: string | null;
   @Column({ type: 'text', nullable: true }) other!: string | null;
-  @Column({ type: 'double precision', nullable: true, transformer: numberFromDecimal }) balance!: number | null;
-  @Column({ name: 'balance_updated_time', type: 'bigint', nullable: true }) balanceUpdatedTime!: number | null;
+  @Column({ type: 'double precision', nullable: true, transformer: numberFromDecimal }) balance!:
+    | number
+    | null;
+  @Column({ name: 'balance_updated_time', type: 'bigint', nullable: true }) balanceUpdatedTime!:
+    | number
+    | null;
   @Column({ type: 'text', nullable: true }) models!: string | null;
   @Column({ name: 'group', type: 'varchar', length: 32, default: 'default' }) group!: string;
   @Column({ name: 'used_quota', type: 'bigint', default: 0 }) usedQuota!: number;

@@ -21,5 +21,7 @@ export class Log {
   /** Added by this gateway: the API key that paid (token names are not unique). */
   @Column({ name: 'token_id', type: 'bigint', nullable: true, default: 0 }) tokenId!: number | null;
   /** Added by this gateway: the model the caller asked for, before channel model mapping. */
-  @Column({ name: 'origin_model_name', type: 'text', nullable: true, default: '' }) originModelName!: string | null;
+  @Column({ name: 'origin_model_name', type: 'text', nullable: true, default: '' }) originModelName!:
+    | string
+    | null;
 }

@@ -8,7 +8,8 @@ export function quoteIdent(dialect: Dialect, name: string): string {
 
 function indexedColumns(table: TableSpec): Set<string> {
   const names = new Set<string>(table.primaryKey);
-  for (const idx of [...table.indexes, ...(table.uniqueConstraints ?? [])]) idx.columns.forEach((c) => names.add(c));
+  for (const idx of [...table.indexes, ...(table.uniqueConstraints ?? [])])
+    idx.columns.forEach((c) => names.add(c));
   for (const col of table.columns) if (col.indexed) names.add(col.name);
   return names;
 }
@@ -100,7 +101,11 @@ export function createTableSql(dialect: Dialect, table: TableSpec): string {
   return `CREATE TABLE IF NOT EXISTS ${q(table.name)} (${parts.join(',')})${tail}`;
 }
 
-export function createIndexSql(dialect: Dialect, table: TableSpec, index: TableSpec['indexes'][number]): string {
+export function createIndexSql(
+  dialect: Dialect,
+  table: TableSpec,
+  index: TableSpec['indexes'][number],
+): string {
   const q = (n: string) => quoteIdent(dialect, n);
   const ifNotExists = dialect === 'mysql' ? '' : 'IF NOT EXISTS ';
   return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists}${q(index.name)} ON ${q(table.name)}(${index.columns

@@ -31,9 +31,10 @@ async function existingIndexes(qr: QueryRunner, dialect: Dialect, table: string)
   let rows: Array<{ name: string }>;
   if (dialect === 'sqlite') rows = await qr.query(`PRAGMA index_list(\`${table}\`)`);
   else if (dialect === 'postgres')
-    rows = await qr.query(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1`, [
-      table,
-    ]);
+    rows = await qr.query(
+      `SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1`,
+      [table],
+    );
   else
     rows = await qr.query(
       `SELECT DISTINCT INDEX_NAME AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ?`,
