@@ -22,7 +22,7 @@ function adminBuildDir(config: AppConfig): string | undefined {
 export async function createApp(config?: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : undefined,
+    logger: process.env.NODE_ENV === 'test' ? ['error'] : undefined,
   });
   const cfg = app.get(AppConfig);
   app.disable('x-powered-by');

@@ -277,3 +277,108 @@ describe('OpenAI relay with the official SDK', () => {
     expect(token.remain_quota + token.used_quota).toBe(10_000_000);
   });
 });
+
+describe('relay caches follow admin changes at once', () => {
+  let t: TestApp;
+  let fake: FakeProvider;
+  let root: Agent;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+    t = await startTestApp();
+    root = await t.login('root', '123456');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+
+  const ask = (key: string, model = 'gpt-4o-mini') =>
+    t.http
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key}`)
+      .send({ model, messages: [{ role: 'user', content: 'x' }] });
+
+  it('sees a disabled key, a disabled channel, a new channel and a new ratio on the very next request', async () => {
+    const channel = await createChannel(root, { name: 'one', base_url: fake.url, models: 'gpt-4o-mini' });
+    const key = await createKey(root, { name: 'cache', remain_quota: 1_000_000 });
+    expect((await ask(key.key)).status).toBe(200);
+
+    await root.put('/api/token/?status_only=1').send({ id: key.id, status: 2 }).expect(200);
+    expect((await ask(key.key)).status).toBe(401);
+    await root.put('/api/token/?status_only=1').send({ id: key.id, status: 1 }).expect(200);
+    expect((await ask(key.key)).status).toBe(200);
+
+    await root.put('/api/channel/?status_only=1').send({ id: channel, status: 2 }).expect(200);
+    expect((await ask(key.key)).status).toBe(503);
+    await createChannel(root, { name: 'two', base_url: fake.url, models: 'gpt-4o-mini' });
+    expect((await ask(key.key)).status).toBe(200);
+
+    await settled(t);
+    await root
+      .put('/api/option/')
+      .send({ key: 'ModelRatio', value: JSON.stringify({ 'gpt-4o-mini': 10 }) })
+      .expect(200);
+    await root
+      .put('/api/option/')
+      .send({ key: 'CompletionRatio', value: JSON.stringify({ 'gpt-4o-mini': 1 }) })
+      .expect(200);
+    const res = await ask(key.key);
+    expect(res.status).toBe(200);
+    await settled(t);
+    const [log] = (await root.get('/api/log/').query({ type: 2, size: 1 })).body.data;
+    expect(log.quota).toBe((res.body.usage.prompt_tokens + res.body.usage.completion_tokens) * 10);
+  });
+
+  it('sees a disabled user on the next request', async () => {
+    await createChannel(root, { name: 'three', base_url: fake.url, models: 'gpt-4o-mini' });
+    await root.post('/api/user/').send({ username: 'bob', password: 'password-123' }).expect(200);
+    const bob = await t.login('bob', 'password-123');
+    await root
+      .post('/api/topup')
+      .send({ user_id: (await bob.get('/api/user/self')).body.data.id, quota: 1_000_000 })
+      .expect(200);
+    const key = await createKey(bob, { name: 'bob key', unlimited_quota: true });
+    expect((await ask(key.key)).status).toBe(200);
+    await root.post('/api/user/manage').send({ username: 'bob', action: 'disable' }).expect(200);
+    const denied = await ask(key.key);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe('user_disabled');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('writes every settlement before the database closes', async () => {
+    const fake = await startFakeOpenAI();
+    const t = await startTestApp();
+    try {
+      const root = await t.login('root', '123456');
+      await createChannel(root, { name: 'x', base_url: fake.url, models: 'gpt-4o-mini' });
+      const key = await createKey(root, { name: 'shutdown', remain_quota: 1_000_000 });
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          t.http
+            .post('/v1/chat/completions')
+            .set('Authorization', `Bearer ${key.key}`)
+            .send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),
+        ),
+      );
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      await t.app.close(); // no explicit flush: shutdown must write the queued settlements
+      const Database = (await import('better-sqlite3')).default;
+      const db = new Database(t.database.sqlitePath, { readonly: true });
+      const rows = db
+        .prepare(`SELECT COUNT(*) AS n, SUM(quota) AS q FROM logs WHERE type = 2 AND token_id = ?`)
+        .get(key.id) as { n: number; q: number };
+      const token = db.prepare(`SELECT used_quota FROM tokens WHERE id = ?`).get(key.id) as {
+        used_quota: number;
+      };
+      db.close();
+      expect(rows.n).toBe(5);
+      expect(token.used_quota).toBe(rows.q);
+    } finally {
+      await fake.close();
+      await t.database.drop();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LogType } from '@one-api/contracts';
@@ -35,7 +35,7 @@ const MAX_BATCH = 500;
  * logs always agree. Batches are flushed every 50 ms and on shutdown.
  */
 @Injectable()
-export class SettlementWriter implements OnApplicationShutdown {
+export class SettlementWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Settlement');
   private queue: Settlement[] = [];
   private timer?: NodeJS.Timeout;
@@ -66,7 +66,8 @@ export class SettlementWriter implements OnApplicationShutdown {
     return this.queue.length;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database connection closes (TypeORM closes it in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
   }
 
