@@ -1,0 +1,14 @@
+import type { UpstreamAdapter } from '@one-api/llm-core';
+import { buildOpenAiChatRequest } from './build-request';
+import { parseOpenAiError } from './parse-error';
+import { parseOpenAiChatResponse } from './parse-response';
+import { OpenAiChatStreamDecoder } from './stream-decoder';
+
+/** The OpenAI Chat Completions upstream adapter, for OpenAI and every OpenAI-compatible channel type. */
+export const openAiAdapter: UpstreamAdapter = {
+  format: 'openai-chat',
+  buildRequest: buildOpenAiChatRequest,
+  parseResponse: parseOpenAiChatResponse,
+  createStreamDecoder: () => new OpenAiChatStreamDecoder(),
+  parseError: parseOpenAiError,
+};

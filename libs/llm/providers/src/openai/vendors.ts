@@ -1,0 +1,88 @@
+import { channelTypeInfo } from '@one-api/contracts';
+
+/**
+ * OpenAI-compatible vendors as data: every channel type served by the OpenAI adapter, with the small differences
+ * that matter on the wire. Nothing here is code copied per vendor.
+ */
+export interface OpenAiCompatibleVendor {
+  /** One API channel type id. */
+  type: number;
+  /**
+   * What replaces the `/v1` of an OpenAI endpoint path: `/v1` (the default) keeps it, `''` drops it for bases that
+   * already end in a version, `/api/v3` for Doubao, ...
+   */
+  versionPath: string;
+  /** Whole-path overrides by OpenAI endpoint path (Minimax's chat endpoint). */
+  pathOverrides?: Readonly<Record<string, string>>;
+  /** Extra request headers. */
+  headers?: Readonly<Record<string, string>>;
+  /** Which max-tokens field to send; `auto` uses `max_completion_tokens` for reasoning models only. */
+  maxTokensField: 'auto' | 'max_tokens' | 'max_completion_tokens';
+  /** Accepts the non-standard `top_k` sampling field. */
+  acceptsTopK: boolean;
+  /** Accepts `cache_control` on content parts (Anthropic-style prompt caching through an OpenAI API). */
+  acceptsCacheControl: boolean;
+  /** Send `stream_options.include_usage` when streaming. */
+  streamUsage: boolean;
+}
+
+/** OpenRouter's app attribution headers (One API sends these for channel type 20). */
+export const OPENROUTER_HEADERS: Readonly<Record<string, string>> = {
+  'HTTP-Referer': 'https://github.com/songquanpeng/one-api',
+  'X-Title': 'One API',
+};
+
+const DEFAULTS: Omit<OpenAiCompatibleVendor, 'type'> = {
+  versionPath: '/v1',
+  maxTokensField: 'auto',
+  acceptsTopK: false,
+  acceptsCacheControl: false,
+  streamUsage: true,
+};
+
+const OVERRIDES: Readonly<Record<number, Partial<OpenAiCompatibleVendor>>> = {
+  8: { acceptsTopK: true }, // Custom (often vLLM / SGLang)
+  20: { headers: OPENROUTER_HEADERS, acceptsTopK: true, acceptsCacheControl: true }, // OpenRouter
+  27: { pathOverrides: { '/v1/chat/completions': '/v1/text/chatcompletion_v2' } }, // Minimax
+  29: {}, // Groq: the default base already ends in /openai
+  39: { acceptsTopK: true }, // TogetherAI
+  40: { versionPath: '/api/v3' }, // Doubao (Volcengine Ark)
+  41: { versionPath: '', acceptsTopK: true }, // Novita: base holds /v3/openai
+  44: { acceptsTopK: true }, // SiliconFlow
+  47: { versionPath: '/v2' }, // BaiduV2 (Qianfan v2)
+  49: { versionPath: '/compatible-mode/v1' }, // AliBailian
+  50: { acceptsTopK: true }, // OpenAICompatible
+  51: { versionPath: '' }, // GeminiOpenAICompatible: base holds /v1beta/openai
+  54: { acceptsTopK: true }, // Fireworks
+  55: { versionPath: '' }, // NVIDIA: base holds /v1
+  56: { versionPath: '' }, // Cerebras: base holds /v1
+  57: { acceptsTopK: true }, // DeepInfra
+};
+
+/** Channel types served by the OpenAI adapter. */
+export const OPENAI_COMPATIBLE_TYPES: readonly number[] = [
+  1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 19, 20, 22, 25, 26, 27, 28, 29, 31, 32, 36, 39, 40, 41, 44, 45, 47, 48,
+  49, 50, 51, 54, 55, 56, 57,
+];
+
+const VENDORS: ReadonlyMap<number, OpenAiCompatibleVendor> = new Map(
+  OPENAI_COMPATIBLE_TYPES.map((type) => [type, { ...DEFAULTS, ...OVERRIDES[type], type }]),
+);
+
+export function isOpenAiCompatibleType(type: number): boolean {
+  return VENDORS.has(type);
+}
+
+export function openAiCompatibleVendor(type: number): OpenAiCompatibleVendor | undefined {
+  return VENDORS.get(type);
+}
+
+/** The vendor entry, or the plain OpenAI rules for a type outside the registry. */
+export function vendorOrDefault(type: number): OpenAiCompatibleVendor {
+  return VENDORS.get(type) ?? { ...DEFAULTS, type };
+}
+
+/** The channel type's default base URL (contracts' channel-type table), '' when it has none. */
+export function defaultBaseUrl(type: number): string {
+  return channelTypeInfo(type)?.baseUrl ?? '';
+}

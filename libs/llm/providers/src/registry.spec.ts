@@ -1,0 +1,10 @@
+import { adapterForChannelType } from './registry';
+import { openAiAdapter } from './openai/adapter';
+
+describe('adapterForChannelType', () => {
+  it('returns the OpenAI adapter for OpenAI-compatible types and nothing for native protocols', () => {
+    for (const type of [1, 8, 20, 36, 40, 49, 50, 57])
+      expect(adapterForChannelType(type)).toBe(openAiAdapter);
+    for (const type of [3, 14, 24, 33, 42]) expect(adapterForChannelType(type)).toBeUndefined();
+  });
+});
