@@ -1,3 +1,4 @@
+import { splitCommaList } from '@one-api/server-common';
 import { ChannelStatus } from '@one-api/contracts';
 
 /** One row of the `abilities` table (entity property names). */
@@ -18,16 +19,8 @@ export interface AbilitySource {
   priority: number | null | undefined;
 }
 
-/** Splits a comma list: items trimmed, empty items dropped, duplicates removed (first one kept, case-sensitive). */
-export function splitList(value: string | null | undefined): string[] {
-  if (!value) return [];
-  const seen = new Set<string>();
-  for (const raw of value.split(',')) {
-    const item = raw.trim();
-    if (item) seen.add(item);
-  }
-  return [...seen];
-}
+/** Splits a comma list (trimmed, no empties, no duplicates). */
+export const splitList = splitCommaList;
 
 /** A channel's groups; a channel without any group belongs to "default". */
 export function channelGroups(group: string | null | undefined): string[] {

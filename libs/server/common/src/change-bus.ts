@@ -18,6 +18,7 @@ type Listener = (event: ChangeEvent) => void;
 @Injectable()
 export class ChangeBus {
   private readonly listeners = new Map<ChangeTopic, Set<Listener>>();
+  private readonly taps = new Set<Listener>();
 
   subscribe(topic: ChangeTopic, listener: Listener): () => void {
     const set = this.listeners.get(topic) ?? new Set<Listener>();
@@ -28,7 +29,19 @@ export class ChangeBus {
 
   publish(topic: ChangeTopic, ids?: Array<number | string>): void {
     const event: ChangeEvent = ids === undefined ? { topic } : { topic, ids };
-    for (const listener of this.listeners.get(topic) ?? []) listener(event);
+    this.deliver(event);
+    for (const tap of this.taps) tap(event);
+  }
+
+  /** Sees every event published in this process (the Redis relay forwards them to the other replicas). */
+  tap(listener: Listener): () => void {
+    this.taps.add(listener);
+    return () => this.taps.delete(listener);
+  }
+
+  /** Hands an event that happened elsewhere (another replica) to this process's subscribers only. */
+  deliver(event: ChangeEvent): void {
+    for (const listener of this.listeners.get(event.topic) ?? []) listener(event);
   }
 }
 

@@ -6,3 +6,4 @@ export * from './validation';
 export * from './http-error.filter';
 export * from './change-bus';
 export * from './change-publishing.interceptor';
+export * from './lists';

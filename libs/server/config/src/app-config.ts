@@ -52,6 +52,39 @@ export class AppConfig {
   @IsIn(['master', 'slave']) nodeType: 'master' | 'slave' = 'master';
   @IsOptional() @IsString() adminStaticDir?: string;
   @IsString() frontendBaseUrl = '';
+
+  // Operations (Redis, queues, channel health, rate limits, metrics, tracing, shutdown)
+  @IsString() @MinLength(1) redisKeyPrefix = 'one-api:';
+  @IsBoolean() batchUpdateEnabled = false;
+  @IsInt() @Min(1) batchUpdateInterval = 5;
+  @IsBoolean() runWorkerInApi = true;
+  @IsInt() @Min(0) channelTestFrequency = 0;
+  @IsInt() @Min(0) pollingInterval = 0;
+  @IsInt() @Min(0) logRetentionDays = 0;
+  @IsInt() @Min(0) traceRetentionDays = 30;
+  @IsInt() @Min(0) channelSuspendSecondsFor429 = 60;
+  @IsInt() @Min(2) channelBreakerWindow = 10;
+  @IsInt() @Min(1) channelBreakerMinRequests = 5;
+  @IsInt() @Min(1) @Max(100) channelBreakerFailureRate = 50;
+  @IsInt() @Min(1) channelBreakerCooldownSeconds = 30;
+  @IsBoolean() rateLimitDisabled = false;
+  @IsInt() @Min(0) globalApiRateLimit = 480;
+  @IsInt() @Min(0) globalWebRateLimit = 240;
+  @IsInt() @Min(0) globalRelayRateLimit = 480;
+  @IsBoolean() globalChannelRateLimit = false;
+  @IsInt() @Min(0) criticalRateLimit = 20;
+  @IsBoolean() enablePrometheusMetrics = false;
+  @IsString() metricsToken = '';
+  @IsBoolean() otelEnabled = false;
+  @IsBoolean() otelSdkDisabled = false;
+  @IsString() otelExporterOtlpEndpoint = '';
+  @IsString() otelExporterOtlpTracesEndpoint = '';
+  @IsString() otelExporterOtlpHeaders = '';
+  @IsString() otelServiceName = 'one-api';
+  @IsString() otelResourceAttributes = '';
+  @IsInt() @Min(1) otelBspScheduleDelay = 5000;
+  @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) logLevel = 'info';
+  @IsInt() @Min(0) shutdownTimeoutSec = 360;
 }
 
 type Kind = 'int' | 'bool' | 'string';
@@ -84,4 +117,35 @@ export const ENV_BINDINGS: ReadonlyArray<readonly [env: string, field: keyof App
   ['NODE_TYPE', 'nodeType', 'string'],
   ['ADMIN_STATIC_DIR', 'adminStaticDir', 'string'],
   ['FRONTEND_BASE_URL', 'frontendBaseUrl', 'string'],
+  ['REDIS_KEY_PREFIX', 'redisKeyPrefix', 'string'],
+  ['BATCH_UPDATE_ENABLED', 'batchUpdateEnabled', 'bool'],
+  ['BATCH_UPDATE_INTERVAL', 'batchUpdateInterval', 'int'],
+  ['RUN_WORKER_IN_API', 'runWorkerInApi', 'bool'],
+  ['CHANNEL_TEST_FREQUENCY', 'channelTestFrequency', 'int'],
+  ['POLLING_INTERVAL', 'pollingInterval', 'int'],
+  ['LOG_RETENTION_DAYS', 'logRetentionDays', 'int'],
+  ['TRACE_RETENTION_DAYS', 'traceRetentionDays', 'int'],
+  ['CHANNEL_SUSPEND_SECONDS_FOR_429', 'channelSuspendSecondsFor429', 'int'],
+  ['CHANNEL_BREAKER_WINDOW', 'channelBreakerWindow', 'int'],
+  ['CHANNEL_BREAKER_MIN_REQUESTS', 'channelBreakerMinRequests', 'int'],
+  ['CHANNEL_BREAKER_FAILURE_RATE', 'channelBreakerFailureRate', 'int'],
+  ['CHANNEL_BREAKER_COOLDOWN_SECONDS', 'channelBreakerCooldownSeconds', 'int'],
+  ['RATE_LIMIT_DISABLED', 'rateLimitDisabled', 'bool'],
+  ['GLOBAL_API_RATE_LIMIT', 'globalApiRateLimit', 'int'],
+  ['GLOBAL_WEB_RATE_LIMIT', 'globalWebRateLimit', 'int'],
+  ['GLOBAL_RELAY_RATE_LIMIT', 'globalRelayRateLimit', 'int'],
+  ['GLOBAL_CHANNEL_RATE_LIMIT', 'globalChannelRateLimit', 'bool'],
+  ['CRITICAL_RATE_LIMIT', 'criticalRateLimit', 'int'],
+  ['ENABLE_PROMETHEUS_METRICS', 'enablePrometheusMetrics', 'bool'],
+  ['METRICS_TOKEN', 'metricsToken', 'string'],
+  ['OTEL_ENABLED', 'otelEnabled', 'bool'],
+  ['OTEL_SDK_DISABLED', 'otelSdkDisabled', 'bool'],
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', 'otelExporterOtlpEndpoint', 'string'],
+  ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'otelExporterOtlpTracesEndpoint', 'string'],
+  ['OTEL_EXPORTER_OTLP_HEADERS', 'otelExporterOtlpHeaders', 'string'],
+  ['OTEL_SERVICE_NAME', 'otelServiceName', 'string'],
+  ['OTEL_RESOURCE_ATTRIBUTES', 'otelResourceAttributes', 'string'],
+  ['OTEL_BSP_SCHEDULE_DELAY', 'otelBspScheduleDelay', 'int'],
+  ['LOG_LEVEL', 'logLevel', 'string'],
+  ['SHUTDOWN_TIMEOUT_SEC', 'shutdownTimeoutSec', 'int'],
 ];

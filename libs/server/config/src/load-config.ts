@@ -45,3 +45,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
 }
+
+/** For process entry points: the validated config, or every problem printed and exit status 2. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

@@ -5,7 +5,7 @@ import { Repository } from 'typeorm';
 import { Token, User } from '@one-api/server-db';
 import { OptionsService } from '@one-api/server-options';
 import { RelayAuthService } from './relay-auth.service';
-import { RelayError } from './relay-error';
+import { sendRelayError } from './relay-error';
 
 const UNLIMITED_AMOUNT = 100000000;
 
@@ -48,7 +48,7 @@ export class BillingDashboardController {
         access_until: token.expiredTime === -1 ? 0 : token.expiredTime,
       });
     } catch (error) {
-      this.error(res, error);
+      sendRelayError(res, error);
     }
   }
 
@@ -68,17 +68,7 @@ export class BillingDashboardController {
         total_usage: (used / this.options.getNumber('QuotaPerUnit', 500000)) * 100,
       });
     } catch (error) {
-      this.error(res, error);
+      sendRelayError(res, error);
     }
-  }
-
-  private error(res: Response, error: unknown): void {
-    if (error instanceof RelayError) {
-      res
-        .status(error.status)
-        .json({ error: { message: error.message, type: error.type, param: error.param, code: error.code } });
-      return;
-    }
-    throw error;
   }
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { ownerOfModel } from '@one-api/contracts';
 import { RelayAuthService } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
-import { RelayError } from './relay-error';
+import { RelayError, sendRelayError } from './relay-error';
 
 /** One API's fixed `created` stamp for model objects. */
 const MODEL_CREATED = 1626777600;
@@ -51,7 +51,7 @@ export class ModelsController {
       const models = await this.available(req);
       res.json({ object: 'list', data: models.map(modelObject) });
     } catch (error) {
-      sendError(res, error);
+      sendRelayError(res, error);
     }
   }
 
@@ -75,7 +75,7 @@ export class ModelsController {
       }
       res.json(modelObject(id));
     } catch (error) {
-      sendError(res, error);
+      sendRelayError(res, error);
     }
   }
 }

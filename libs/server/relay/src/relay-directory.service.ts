@@ -1,9 +1,10 @@
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { BlockList } from 'node:net';
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ChannelStatus } from '@one-api/contracts';
-import { ChangeBus } from '@one-api/server-common';
+import { ChangeBus, splitCommaList } from '@one-api/server-common';
+import { parseCidr } from '@one-api/server-tokens';
 import { AppConfig } from '@one-api/server-config';
 import { Ability, Channel, Token, User } from '@one-api/server-db';
 import { Candidate } from './channel-picker';
@@ -41,28 +42,19 @@ interface Cached<T> {
   at: number;
 }
 
+/** The key's subnet allow-list, parsed once per cache fill (the hot path only calls BlockList.check). */
 function toSubnets(subnet: string | null): BlockList | null {
-  const parts = (subnet ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (parts.length === 0) return null;
+  const blocks = splitCommaList(subnet)
+    .map(parseCidr)
+    .filter((c) => c !== null);
+  if (blocks.length === 0) return null;
   const list = new BlockList();
-  for (const part of parts) {
-    const [addr, bits] = part.split('/');
-    const type = isIPv6(addr) ? 'ipv6' : 'ipv4';
-    if (!isIPv4(addr) && !isIPv6(addr)) continue;
-    if (bits === undefined) list.addAddress(addr, type);
-    else list.addSubnet(addr, Number.parseInt(bits, 10), type);
-  }
+  for (const block of blocks) list.addSubnet(block.address, block.prefix, block.family);
   return list;
 }
 
 function toModelSet(models: string | null): ReadonlySet<string> | null {
-  const list = (models ?? '')
-    .split(',')
-    .map((m) => m.trim())
-    .filter(Boolean);
+  const list = splitCommaList(models);
   return list.length > 0 ? new Set(list) : null;
 }
 

@@ -1,3 +1,5 @@
+import type { Response } from 'express';
+
 /** A failure the relay answers itself, before or instead of an upstream answer. */
 export class RelayError extends Error {
   constructor(
@@ -72,3 +74,11 @@ export const relayErrors = {
   badBody: (message: string, param: string | null = null) =>
     new RelayError(400, message, 'invalid_request_error', null, param),
 };
+
+/** Writes a RelayError as OpenAI's error JSON; anything else is rethrown to the global filter. */
+export function sendRelayError(res: Response, error: unknown): void {
+  if (!(error instanceof RelayError)) throw error;
+  res
+    .status(error.status)
+    .json({ error: { message: error.message, type: error.type, param: error.param, code: error.code } });
+}

@@ -4,9 +4,9 @@ import {
   normalizeSubnets,
   normalizeTokenModels,
   parseCidr,
-  splitCommaList,
   statusChangeBlocker,
 } from './token-rules';
+import { splitCommaList } from '@one-api/server-common';
 
 describe('token rules', () => {
   it('cleans comma lists', () => {

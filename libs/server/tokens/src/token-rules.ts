@@ -1,21 +1,11 @@
 import { BlockList, isIP } from 'node:net';
 import { TokenStatus } from '@one-api/contracts';
+import { splitCommaList } from '@one-api/server-common';
 
 /** Longest token name One API accepts. */
 export const TOKEN_NAME_MAX = 30;
 /** tokens.subnet is an indexed-size text column on MySQL (varchar(191)). */
 export const TOKEN_SUBNET_MAX = 191;
-
-/** Splits a comma list: items trimmed, empty items dropped, duplicates removed (first one kept). */
-export function splitCommaList(value: string | null | undefined): string[] {
-  if (!value) return [];
-  const seen = new Set<string>();
-  for (const raw of value.split(',')) {
-    const item = raw.trim();
-    if (item) seen.add(item);
-  }
-  return [...seen];
-}
 
 /** `models` as stored: a clean comma list, or NULL (every model) when nothing is listed. */
 export function normalizeTokenModels(value: string | null | undefined): string | null {

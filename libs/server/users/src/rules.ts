@@ -10,16 +10,6 @@ export function mayActOn(callerRole: number, targetRole: number): boolean {
   return callerRole >= Role.Root || targetRole < callerRole;
 }
 
-/** A quota amount as One API writes it into log text: dollars when DisplayInCurrencyEnabled, else raw points. */
-export function formatQuota(
-  quota: number,
-  opts: { displayInCurrency: boolean; quotaPerUnit: number },
-): string {
-  if (opts.displayInCurrency && opts.quotaPerUnit > 0)
-    return `$${(quota / opts.quotaPerUnit).toFixed(6)} quota`;
-  return `${quota} quota points`;
-}
-
 /** The dashboard window: from UTC midnight six days ago to the end of today (7 calendar days, UTC). */
 export function dashboardWindow(nowSeconds: number): { start: number; end: number } {
   const today = nowSeconds - (nowSeconds % SECONDS_PER_DAY);

@@ -18,18 +18,11 @@ import {
   verifyPassword,
 } from '@one-api/server-common';
 import { Ability, Log, Token, TransactionRunner, User } from '@one-api/server-db';
-import { LogsService } from '@one-api/server-logs';
+import { formatQuota, LogsService } from '@one-api/server-logs';
 import { OptionsService } from '@one-api/server-options';
 import { CreateUserDto, ManageAction, RegisterDto, UpdateSelfDto, UpdateUserDto } from './users.dto';
 import { DashboardRow } from './user-view';
-import {
-  dashboardWindow,
-  dayString,
-  formatQuota,
-  isUniqueViolation,
-  mayActOn,
-  SECONDS_PER_DAY,
-} from './rules';
+import { dashboardWindow, dayString, isUniqueViolation, mayActOn, SECONDS_PER_DAY } from './rules';
 
 export const LOGIN_FAILED = 'Invalid username or password, or the user is disabled';
 const USERNAME_TAKEN = 'Username already exists';
