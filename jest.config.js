@@ -25,6 +25,7 @@ module.exports = {
     '^@one-api/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@one-api/llm-(.*)$': '<rootDir>/libs/llm/$1/src/index.ts',
     '^@one-api/server-(.*)$': '<rootDir>/libs/server/$1/src/index.ts',
+    '^@one-api/db-migrate$': '<rootDir>/tools/db-migrate/src/index.ts',
   },
   testTimeout: 60000,
 };
