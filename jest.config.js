@@ -6,6 +6,8 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/admin/'],
+  // ESM-only packages (OpenID Connect client and its JOSE stack, the test OpenID provider) are compiled to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider)/)'],
   modulePathIgnorePatterns: ['<rootDir>/apps/admin/.next', '<rootDir>/.*/dist/'],
   transform: {
     '^.+\\.(t|j)sx?$': [

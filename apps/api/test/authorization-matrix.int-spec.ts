@@ -14,6 +14,14 @@ const EXPECTED: Record<string, Level> = {
   'GET /api/user/logout': 'public',
   'POST /api/user/register': 'public',
   'GET /api/cost/request/:requestId': 'public',
+  'GET /api/verification': 'public',
+  'GET /api/reset_password': 'public',
+  'POST /api/user/reset': 'public',
+  'GET /api/oauth/state': 'public',
+  'GET /api/oauth/oidc/start': 'public',
+  'GET /api/oauth/oidc': 'public',
+  'GET /api/oauth/github/start': 'public',
+  'GET /api/oauth/github': 'public',
 
   'GET /api/log/self': 'user',
   'GET /api/log/self/search': 'user',
@@ -25,6 +33,11 @@ const EXPECTED: Record<string, Level> = {
   'GET /api/user/aff': 'user',
   'GET /api/user/available_models': 'user',
   'GET /api/user/dashboard': 'user',
+  'GET /api/oauth/email/bind': 'user',
+  'GET /api/user/totp/status': 'user',
+  'GET /api/user/totp/setup': 'user',
+  'POST /api/user/totp/confirm': 'user',
+  'POST /api/user/totp/disable': 'user',
   'POST /api/user/topup': 'user',
   'GET /api/token': 'user',
   'GET /api/token/search': 'user',
@@ -46,6 +59,7 @@ const EXPECTED: Record<string, Level> = {
   'GET /api/user/:id': 'admin',
   'DELETE /api/user/:id': 'admin',
   'POST /api/topup': 'admin',
+  'POST /api/user/totp/disable/:id': 'admin',
   'GET /api/channel': 'admin',
   'GET /api/channel/search': 'admin',
   'GET /api/channel/models': 'admin',
@@ -158,6 +172,8 @@ describe('authorization matrix: every route × every kind of caller', () => {
         if (method.startsWith('/api') || path.startsWith('/api')) {
           if (
             typeof res.body?.success !== 'boolean' &&
+            // browser sign-in starts answer with a redirect (to the provider, or to /login?oauth_error=…)
+            !(res.status === 302 && path.endsWith('/start')) &&
             route !== 'GET /api/channel/models' &&
             route !== 'GET /api/cost/request/:requestId'
           ) {

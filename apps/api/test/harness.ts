@@ -37,6 +37,8 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
     SQL_DSN: database.sqlDsn,
     SQLITE_PATH: database.sqlitePath || 'unused.db',
     SQL_MAX_OPEN_CONNS: '10',
+    // Most suites sign in as root/123456 to set things up; the forced change itself is tested in sign-in.int-spec.ts.
+    FORCE_ROOT_PASSWORD_CHANGE: 'false',
     ...opts.env,
   });
   const app = await createApp(config);

@@ -7,4 +7,6 @@ export interface AuthUser {
   group: string;
   /** how the caller proved itself */
   via: 'session' | 'access_token';
+  /** root still has the seeded password: the API asks for a change (and sessions are held to it) */
+  passwordChangeRequired?: boolean;
 }

@@ -9,15 +9,25 @@ import {
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { Role } from '@one-api/contracts';
-import { forbidden } from '@one-api/server-common';
+import { ApiError, forbidden } from '@one-api/server-common';
+import { AppConfig } from '@one-api/server-config';
 import { AuthUser } from './auth-user';
 import { MANAGEMENT_STRATEGY } from './management.strategy';
 
 const MIN_ROLE = 'one-api:min-role';
+const ALLOWED_BEFORE_PASSWORD_CHANGE = 'one-api:allowed-before-password-change';
+
+/** Marks a route a root session may use while it still has to replace the seeded password (read/change self). */
+export const AllowBeforePasswordChange = () => SetMetadata(ALLOWED_BEFORE_PASSWORD_CHANGE, true);
+
+export const PASSWORD_CHANGE_REQUIRED = 'password_change_required';
 
 @Injectable()
 export class ManagementAuthGuard extends AuthGuard(MANAGEMENT_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+  ) {
     super();
   }
 
@@ -28,6 +38,21 @@ export class ManagementAuthGuard extends AuthGuard(MANAGEMENT_STRATEGY) {
       Role.Common;
     const user = context.switchToHttp().getRequest().user as AuthUser;
     if (user.role < minRole) throw forbidden('Permission denied: your role cannot perform this action');
+    if (
+      user.passwordChangeRequired &&
+      user.via === 'session' &&
+      this.config.forceRootPasswordChange &&
+      !this.reflector.getAllAndOverride<boolean>(ALLOWED_BEFORE_PASSWORD_CHANGE, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    ) {
+      throw new ApiError(
+        'Root still has the default password: change it (PUT /api/user/self) before doing anything else',
+        403,
+        { [PASSWORD_CHANGE_REQUIRED]: true },
+      );
+    }
     return true;
   }
 

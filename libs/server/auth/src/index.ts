@@ -3,3 +3,4 @@ export * from './session.service';
 export * from './management.strategy';
 export * from './guards';
 export * from './auth.module';
+export * from './default-password';

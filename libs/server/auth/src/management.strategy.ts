@@ -8,6 +8,7 @@ import { UserStatus } from '@one-api/contracts';
 import { forbidden, safeEqual, unauthorized } from '@one-api/server-common';
 import { User } from '@one-api/server-db';
 import { AuthUser } from './auth-user';
+import { hasDefaultRootPassword } from './default-password';
 import { SESSION_COOKIE, SessionService } from './session.service';
 
 export const MANAGEMENT_STRATEGY = 'one-api-management';
@@ -45,8 +46,9 @@ export class ManagementStrategy extends PassportStrategy(Strategy, MANAGEMENT_ST
     );
   }
 
-  private admit(user: User, via: AuthUser['via']): AuthUser {
+  private async admit(user: User, via: AuthUser['via']): Promise<AuthUser> {
     if (user.status !== UserStatus.Enabled) throw forbidden('This user has been disabled');
+    const passwordChangeRequired = await hasDefaultRootPassword(user);
     return {
       id: user.id,
       username: user.username,
@@ -54,6 +56,7 @@ export class ManagementStrategy extends PassportStrategy(Strategy, MANAGEMENT_ST
       status: user.status,
       group: user.group || 'default',
       via,
+      ...(passwordChangeRequired ? { passwordChangeRequired } : {}),
     };
   }
 }

@@ -84,4 +84,40 @@ export class SessionService {
     const { maxAge: _ignored, ...options } = this.cookieOptions();
     res.clearCookie(SESSION_COOKIE, options);
   }
+
+  /**
+   * Short-lived signed state for a flow that spans requests (OAuth state/nonce/PKCE verifier, a pending TOTP
+   * secret). `purpose` is part of the MAC, so a value sealed for one purpose is never accepted for another.
+   */
+  seal(purpose: string, payload: Record<string, unknown>, ttlSeconds: number): string {
+    const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+    const body = Buffer.from(JSON.stringify({ ...payload, exp })).toString('base64url');
+    return `${body}.${this.sign(`${purpose}.${body}`)}`;
+  }
+
+  /** The payload of a value from seal() for the same purpose, or null when forged, altered or expired. */
+  open<T extends Record<string, unknown>>(purpose: string, value: string | undefined): T | null {
+    if (!value) return null;
+    const dot = value.indexOf('.');
+    if (dot <= 0) return null;
+    const body = value.slice(0, dot);
+    if (!safeEqual(this.sign(`${purpose}.${body}`), value.slice(dot + 1))) return null;
+    try {
+      const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as T & { exp?: number };
+      if (typeof payload.exp !== 'number' || payload.exp < Date.now() / 1000) return null;
+      return payload;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Sets a sealed, httpOnly, SameSite=Lax cookie limited to `path`. */
+  setFlowCookie(res: Response, name: string, value: string, path: string, ttlSeconds: number): void {
+    res.cookie(name, value, { ...this.cookieOptions(), path, maxAge: ttlSeconds * 1000 });
+  }
+
+  clearFlowCookie(res: Response, name: string, path: string): void {
+    const { maxAge: _ignored, ...options } = this.cookieOptions();
+    res.clearCookie(name, { ...options, path });
+  }
 }

@@ -53,6 +53,15 @@ export class AppConfig {
   @IsOptional() @IsString() adminStaticDir?: string;
   @IsString() frontendBaseUrl = '';
 
+  // Sign-in and SSO
+  @IsBoolean() forceRootPasswordChange = true;
+  @IsInt() @Min(0) loginMaxFailures = 5;
+  @IsInt() @Min(1) loginLockoutSeconds = 900;
+  @IsString() @MinLength(1) githubOauthBaseUrl = 'https://github.com';
+  @IsString() @MinLength(1) githubApiBaseUrl = 'https://api.github.com';
+  @IsString() @MinLength(1) turnstileVerifyUrl = 'https://challenges.cloudflare.com/turnstile/v0/siteverify';
+  @IsBoolean() oidcAllowInsecureHttp = false;
+
   // Operations (Redis, queues, channel health, rate limits, metrics, tracing, shutdown)
   @IsString() @MinLength(1) redisKeyPrefix = 'one-api:';
   @IsBoolean() batchUpdateEnabled = false;
@@ -117,6 +126,13 @@ export const ENV_BINDINGS: ReadonlyArray<readonly [env: string, field: keyof App
   ['NODE_TYPE', 'nodeType', 'string'],
   ['ADMIN_STATIC_DIR', 'adminStaticDir', 'string'],
   ['FRONTEND_BASE_URL', 'frontendBaseUrl', 'string'],
+  ['FORCE_ROOT_PASSWORD_CHANGE', 'forceRootPasswordChange', 'bool'],
+  ['LOGIN_MAX_FAILURES', 'loginMaxFailures', 'int'],
+  ['LOGIN_LOCKOUT_SECONDS', 'loginLockoutSeconds', 'int'],
+  ['GITHUB_OAUTH_BASE_URL', 'githubOauthBaseUrl', 'string'],
+  ['GITHUB_API_BASE_URL', 'githubApiBaseUrl', 'string'],
+  ['TURNSTILE_VERIFY_URL', 'turnstileVerifyUrl', 'string'],
+  ['OIDC_ALLOW_INSECURE_HTTP', 'oidcAllowInsecureHttp', 'bool'],
   ['REDIS_KEY_PREFIX', 'redisKeyPrefix', 'string'],
   ['BATCH_UPDATE_ENABLED', 'batchUpdateEnabled', 'bool'],
   ['BATCH_UPDATE_INTERVAL', 'batchUpdateInterval', 'int'],

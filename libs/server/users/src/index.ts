@@ -4,3 +4,4 @@ export * from './users.controller';
 export * from './users.dto';
 export * from './user-view';
 export * from './rules';
+export * from './sign-in';

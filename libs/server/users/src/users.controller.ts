@@ -9,10 +9,20 @@ import {
   Post,
   Put,
   Query,
+  Req,
   Res,
+  UseGuards,
 } from '@nestjs/common';
-import type { Response } from 'express';
-import { AdminAuth, AuthUser, CurrentUser, SessionService, UserAuth } from '@one-api/server-auth';
+import type { Request, Response } from 'express';
+import {
+  AdminAuth,
+  AllowBeforePasswordChange,
+  AuthUser,
+  CurrentUser,
+  hasDefaultRootPassword,
+  SessionService,
+  UserAuth,
+} from '@one-api/server-auth';
 import { badRequest, Envelope, ok, page, pageWindow } from '@one-api/server-common';
 import { AppConfig } from '@one-api/server-config';
 import type { UserDto } from '@one-api/contracts';
@@ -27,6 +37,11 @@ import {
 } from './users.dto';
 import { DashboardRow, LoginView, toLoginView, toUserDto } from './user-view';
 import { UsersService } from './users.service';
+import { SignInService } from './sign-in/sign-in.service';
+import { TurnstileGuard } from './sign-in/turnstile.service';
+
+/** Added to sign-in and /api/user/self answers while root still has the seeded password. */
+type PasswordWarning = { password_change_required?: true };
 
 export const idPipe = new ParseIntPipe({ exceptionFactory: () => badRequest('id must be an integer') });
 
@@ -46,6 +61,7 @@ export class UsersController {
     private readonly users: UsersService,
     private readonly sessions: SessionService,
     private readonly config: AppConfig,
+    private readonly signIn: SignInService,
   ) {}
 
   // ---------------------------------------------------------------- public
@@ -54,11 +70,16 @@ export class UsersController {
   @HttpCode(200)
   async login(
     @Body() dto: LoginDto,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<Envelope<LoginView>> {
-    const user = await this.users.login(dto.username, dto.password);
+  ): Promise<Envelope<LoginView & PasswordWarning>> {
+    const user = await this.signIn.passwordSignIn(dto, req.ip, req.query.turnstile);
+    // A fresh signed value on every sign-in: whatever cookie the browser held before is replaced (no fixation).
     this.sessions.issue(res, user);
-    return ok(toLoginView(user));
+    const warning: PasswordWarning = (await hasDefaultRootPassword(user))
+      ? { password_change_required: true }
+      : {};
+    return ok({ ...toLoginView(user), ...warning });
   }
 
   @Get('logout')
@@ -69,6 +90,7 @@ export class UsersController {
 
   @Post('register')
   @HttpCode(200)
+  @UseGuards(TurnstileGuard)
   async register(@Body() dto: RegisterDto): Promise<Envelope> {
     await this.users.register(dto);
     return ok();
@@ -78,12 +100,15 @@ export class UsersController {
 
   @Get('self')
   @UserAuth()
-  async self(@CurrentUser() caller: AuthUser): Promise<Envelope<UserDto>> {
-    return ok(toUserDto(await this.users.get(caller.id)));
+  @AllowBeforePasswordChange()
+  async self(@CurrentUser() caller: AuthUser): Promise<Envelope<UserDto & PasswordWarning>> {
+    const warning: PasswordWarning = caller.passwordChangeRequired ? { password_change_required: true } : {};
+    return ok({ ...toUserDto(await this.users.get(caller.id)), ...warning });
   }
 
   @Put('self')
   @UserAuth()
+  @AllowBeforePasswordChange()
   async updateSelf(
     @CurrentUser() caller: AuthUser,
     @Body() dto: UpdateSelfDto,

@@ -31,6 +31,8 @@ const givenEmail = (o: { email?: string | null }) =>
 export class LoginDto {
   @IsString() @IsNotEmpty() username!: string;
   @IsString() @IsNotEmpty() password!: string;
+  /** the current code of the user's authenticator app, when two-factor sign-in is on (One API's fork) */
+  @IsOptional() @IsString() @MaxLength(16) totp_code?: string;
 }
 
 export class RegisterDto {

@@ -21,6 +21,8 @@ import { Ability, Log, Token, TransactionRunner, User } from '@one-api/server-db
 import { formatQuota, LogsService } from '@one-api/server-logs';
 import { OptionsService } from '@one-api/server-options';
 import { CreateUserDto, ManageAction, RegisterDto, UpdateSelfDto, UpdateUserDto } from './users.dto';
+import { emailDomainAllowed } from './sign-in/email-rules';
+import { normalizeEmail, VerificationCodeService } from './sign-in/verification-codes.service';
 import { DashboardRow } from './user-view';
 import { dashboardWindow, dayString, isUniqueViolation, mayActOn, SECONDS_PER_DAY } from './rules';
 
@@ -52,6 +54,7 @@ export class UsersService {
     private readonly tx: TransactionRunner,
     private readonly options: OptionsService,
     private readonly logService: LogsService,
+    private readonly verification: VerificationCodeService,
   ) {}
 
   // ---------------------------------------------------------------- sign-in
@@ -84,21 +87,21 @@ export class UsersService {
     if (!this.options.getBool('PasswordRegisterEnabled')) {
       throw forbidden('Registration with a username and password has been disabled by the administrator');
     }
-    if (this.options.getBool('EmailVerificationEnabled')) {
-      if (!dto.email || !dto.verification_code) {
-        throw badRequest('email verification is required: provide email and verification_code');
-      }
-      // The verification-code store does not exist yet, so no code can be checked: refuse rather than trust it.
-      throw badRequest(
-        'email verification is required, but verification codes cannot be checked by this server yet',
-      );
+    const verifyEmail = this.options.getBool('EmailVerificationEnabled');
+    if (verifyEmail && (!dto.email || !dto.verification_code)) {
+      throw badRequest('email verification is required: provide email and verification_code');
     }
+    if (dto.email) this.assertEmailDomainAllowed(dto.email);
     if (await this.users.existsBy({ username: dto.username })) throw conflict(USERNAME_TAKEN);
+    // Checked last so a taken username does not use the code up.
+    if (verifyEmail && !(await this.verification.consume('email', dto.email!, dto.verification_code!))) {
+      throw badRequest('Invalid or expired verification code');
+    }
     const account: NewAccount = {
       username: dto.username,
       passwordHash: await hashPassword(dto.password),
       displayName: dto.username,
-      email: dto.email ?? '',
+      email: dto.email ? normalizeEmail(dto.email) : '',
       role: Role.Common,
       quota: Math.max(0, this.options.getNumber('QuotaForNewUser')),
       group: 'default',
@@ -107,6 +110,62 @@ export class UsersService {
     await this.insertWithRetry(account.username, (manager) =>
       this.registerIn(manager, account, dto.aff_code),
     );
+  }
+
+  /** EmailDomainRestrictionEnabled: the address must be in EmailDomainWhitelist (400 otherwise). */
+  assertEmailDomainAllowed(email: string): void {
+    if (!this.options.getBool('EmailDomainRestrictionEnabled')) return;
+    if (!emailDomainAllowed(email, this.options.get('EmailDomainWhitelist'))) {
+      throw badRequest(
+        'The administrator only allows email addresses of these domains: ' +
+          this.options.get('EmailDomainWhitelist'),
+      );
+    }
+  }
+
+  /**
+   * An account for someone who signed in through an external identity (OIDC, GitHub): same defaults as a
+   * registration (new-user quota, `default` key), no usable password. The username is the wished one when it is
+   * free, else the wish with a number appended.
+   */
+  async createExternalAccount(profile: {
+    username: string;
+    displayName: string;
+    email: string;
+    githubId?: string;
+    oidcId?: string;
+  }): Promise<User> {
+    const base = sanitizeUsername(profile.username) || 'user';
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const suffix = attempt === 0 ? '' : `_${attempt < 5 ? attempt + 1 : randomAlnum(6)}`;
+      const username = base.slice(0, USERNAME_LIMIT - suffix.length) + suffix;
+      if (await this.users.existsBy({ username })) continue;
+      const account: NewAccount = {
+        username,
+        // Nobody knows this password: the account signs in through its identity provider (or a reset link).
+        passwordHash: await hashPassword(randomAlnum(32)),
+        displayName: (profile.displayName || username).slice(0, 20),
+        email: profile.email ? normalizeEmail(profile.email).slice(0, 50) : '',
+        role: Role.Common,
+        quota: Math.max(0, this.options.getNumber('QuotaForNewUser')),
+        group: 'default',
+        inviterId: 0,
+      };
+      try {
+        const id = await this.tx.run(async (manager) => {
+          await this.registerIn(manager, account, undefined);
+          const created = await manager.getRepository(User).findOneByOrFail({ username });
+          await manager
+            .getRepository(User)
+            .update({ id: created.id }, { githubId: profile.githubId ?? '', oidcId: profile.oidcId ?? '' });
+          return created.id;
+        });
+        return this.get(id);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    throw conflict('Could not find a free username for this account');
   }
 
   private async registerIn(
@@ -490,4 +549,15 @@ export class UsersService {
       return Number(after.quota);
     });
   }
+}
+
+const USERNAME_LIMIT = 30;
+
+/** A username from an external profile: letters, digits, `_`, `-`, `.`, at most 30 characters. */
+export function sanitizeUsername(wish: string): string {
+  return wish
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, USERNAME_LIMIT);
 }

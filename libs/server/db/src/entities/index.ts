@@ -6,6 +6,17 @@ import { Redemption } from './redemption.entity';
 import { Token } from './token.entity';
 import { User } from './user.entity';
 import { UserRequestCost } from './user-request-cost.entity';
+import { VerificationCode } from './verification-code.entity';
 
-export { Ability, Channel, Log, OptionRow, Redemption, Token, User, UserRequestCost };
-export const ENTITIES = [User, Token, Channel, Ability, OptionRow, Redemption, Log, UserRequestCost];
+export { Ability, Channel, Log, OptionRow, Redemption, Token, User, UserRequestCost, VerificationCode };
+export const ENTITIES = [
+  User,
+  Token,
+  Channel,
+  Ability,
+  OptionRow,
+  Redemption,
+  Log,
+  UserRequestCost,
+  VerificationCode,
+];

@@ -20,4 +20,6 @@ export class User {
   @Column({ name: 'group', type: 'varchar', length: 32, default: 'default' }) group!: string;
   @Column({ name: 'aff_code', type: 'varchar', length: 32, nullable: true }) affCode!: string | null;
   @Column({ name: 'inviter_id', type: 'bigint', nullable: true }) inviterId!: number | null;
+  /** Base32 TOTP secret when two-factor sign-in is on (column of One API's fork; added by migration 0003). */
+  @Column({ name: 'totp_secret', type: 'varchar', length: 64, nullable: true }) totpSecret!: string | null;
 }

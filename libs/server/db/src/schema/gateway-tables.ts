@@ -29,3 +29,27 @@ export const LOGS_EXTENSION: TableSpec = {
   primaryKey: [],
   indexes: [{ name: 'idx_logs_token_id', columns: ['token_id'] }],
 };
+
+/** Email verification codes and password-reset tokens (hashed), one live row per purpose and address. */
+export const VERIFICATION_CODES_TABLE: TableSpec = {
+  name: 'verification_codes',
+  columns: [
+    { name: 'id', type: { kind: 'id' } },
+    { name: 'purpose', type: { kind: 'varchar', size: 16 }, notNull: true },
+    { name: 'target', type: { kind: 'varchar', size: 191 }, notNull: true },
+    { name: 'code_hash', type: { kind: 'varchar', size: 64 }, notNull: true },
+    { name: 'attempts', type: { kind: 'int' }, default: 0 },
+    { name: 'created_at', type: { kind: 'int' } },
+    { name: 'expires_at', type: { kind: 'int' } },
+  ],
+  primaryKey: ['id'],
+  indexes: [{ name: 'idx_verification_codes_purpose_target', columns: ['purpose', 'target'] }],
+};
+
+/** The fork's `users.totp_secret` (base32 TOTP secret, empty or NULL = two-factor off). */
+export const USERS_TOTP_EXTENSION: TableSpec = {
+  name: 'users',
+  columns: [{ name: 'totp_secret', type: { kind: 'varchar', size: 64 } }],
+  primaryKey: [],
+  indexes: [],
+};
