@@ -1,8 +1,62 @@
 'use client';
+import 'dayjs/locale/zh-cn';
+import { createTheme, MantineProvider } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { ModalsProvider } from '@mantine/modals';
+import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useRouter } from 'next/navigation';
+import { useEffect, useState, type ReactNode } from 'react';
+import { onUnauthorized } from '../lib/api';
+import { I18nProvider, useI18n } from '../lib/i18n';
+import { clearUser, storedUser } from '../lib/session';
+
+const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  fontFamily:
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "PingFang SC", "Microsoft YaHei", sans-serif',
+});
+
+/** A 401 from any call means the session is gone: forget the user and go to the sign-in page. */
+function SessionWatcher() {
+  const router = useRouter();
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        if (storedUser()) clearUser();
+        if (!window.location.pathname.startsWith('/login')) router.replace('/login/');
+      }),
+    [router],
+  );
+  return null;
+}
+
+function LocalizedDates({ children }: { children: ReactNode }) {
+  const { lang } = useI18n();
+  return <DatesProvider settings={{ locale: lang === 'zh' ? 'zh-cn' : 'en' }}>{children}</DatesProvider>;
+}
 
 export function Providers({ children }: { children: ReactNode }) {
-  const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: false } } }));
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  const [client] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 5_000 } },
+      }),
+  );
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <QueryClientProvider client={client}>
+        <I18nProvider>
+          <LocalizedDates>
+            <ModalsProvider>
+              <Notifications position="top-right" />
+              <SessionWatcher />
+              {children}
+            </ModalsProvider>
+          </LocalizedDates>
+        </I18nProvider>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
 }

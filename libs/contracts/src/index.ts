@@ -2,3 +2,4 @@ export * from './enums';
 export * from './channel-types';
 export * from './management';
 export * from './model-catalog';
+export * from './admin-api';
