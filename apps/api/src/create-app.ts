@@ -7,9 +7,12 @@ import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '@one-api/server-config';
 import { createValidationPipe, HttpErrorFilter } from '@one-api/server-common';
+import { MetricsService } from '@one-api/server-metrics';
+import { RateLimitService } from '@one-api/server-ratelimit';
+import { createPino, logLevelOf, PinoNestLogger, RequestContextService } from '@one-api/server-tracing';
 import { AppModule } from './app.module';
 
-const API_PREFIXES = ['/api', '/v1', '/dashboard'];
+const API_PREFIXES = ['/api', '/v1', '/dashboard', '/metrics'];
 
 function adminBuildDir(config: AppConfig): string | undefined {
   const candidates = [config.adminStaticDir, resolve(__dirname, '../../admin/out')].filter(
@@ -22,9 +25,17 @@ function adminBuildDir(config: AppConfig): string | undefined {
 export async function createApp(config?: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: process.env.NODE_ENV === 'test' ? ['error'] : undefined,
+    bufferLogs: true,
   });
   const cfg = app.get(AppConfig);
+  // Structured JSON logs (pino); every request gets a request id, a trace id and one access-log line.
+  const pino = createPino(logLevelOf(cfg, process.env.NODE_ENV === 'test'));
+  app.useLogger(new PinoNestLogger(pino));
+  const requests = app.get(RequestContextService);
+  requests.useLogger(pino);
+  app.use(requests.middleware());
+  app.use(app.get(MetricsService).httpMiddleware());
+  app.use(app.get(RateLimitService).middleware());
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'extended');
@@ -32,7 +43,7 @@ export async function createApp(config?: AppConfig): Promise<INestApplication> {
   app.use(express.json({ limit: '64mb' }));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
-  app.enableShutdownHooks();
+  // Signals are handled by installGracefulShutdown (main.ts): drain first, then close.
 
   const adminDir = adminBuildDir(cfg);
   if (adminDir) {

@@ -39,6 +39,8 @@ export async function startTestApp(opts: StartOptions = {}): Promise<TestApp> {
     SQL_MAX_OPEN_CONNS: '10',
     // Most suites sign in as root/123456 to set things up; the forced change itself is tested in sign-in.int-spec.ts.
     FORCE_ROOT_PASSWORD_CHANGE: 'false',
+    // Suites share 127.0.0.1 and sign in often: rate limits are tested by the suites that turn them on.
+    RATE_LIMIT_DISABLED: 'true',
     ...opts.env,
   });
   const app = await createApp(config);

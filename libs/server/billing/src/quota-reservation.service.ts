@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Token, User } from '@one-api/server-db';
+import { RedisQuotaLedger } from './redis-quota-ledger.service';
 
 export class InsufficientQuotaError extends Error {
   constructor(readonly holder: 'token' | 'user') {
@@ -9,6 +10,9 @@ export class InsufficientQuotaError extends Error {
     this.name = 'InsufficientQuotaError';
   }
 }
+
+/** Where a hold was taken: settle it in the same place. */
+export type HoldStore = 'redis' | 'db';
 
 export interface QuotaHolder {
   tokenId: number;
@@ -22,7 +26,19 @@ export interface QuotaHolder {
  */
 @Injectable()
 export class QuotaReservationService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() private readonly ledger?: RedisQuotaLedger,
+  ) {}
+
+  /** Holds in Redis when BATCH_UPDATE_ENABLED and Redis is up (see RedisQuotaLedger), else in the database. */
+  async reserveHold(holder: QuotaHolder, amount: number): Promise<{ amount: number; store: HoldStore }> {
+    if (amount <= 0) return { amount: 0, store: 'db' };
+    const result = await this.ledger?.reserve(holder, amount);
+    if (result === 'ok') return { amount, store: 'redis' };
+    if (result === 'token' || result === 'user') throw new InsufficientQuotaError(result);
+    return { amount: await this.reserve(holder, amount), store: 'db' };
+  }
 
   async reserve(holder: QuotaHolder, amount: number): Promise<number> {
     if (amount <= 0) return 0;

@@ -1,9 +1,11 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LogType } from '@one-api/contracts';
 import { unixNow } from '@one-api/server-common';
 import { Channel, Log, Token, TransactionRunner, User, UserRequestCost } from '@one-api/server-db';
+import type { HoldStore } from './quota-reservation.service';
+import { RedisQuotaLedger } from './redis-quota-ledger.service';
 
 /** The end of one relayed request: what was held, what it finally costs, and its consume log. */
 export interface Settlement {
@@ -24,6 +26,10 @@ export interface Settlement {
   isStream: boolean;
   systemPromptReset: boolean;
   content: string;
+  /** where the hold was taken (default: the database) */
+  holdStore?: HoldStore;
+  /** the request's trace (logs.trace_id) */
+  traceId?: string;
 }
 
 const FLUSH_INTERVAL_MS = 50;
@@ -40,20 +46,48 @@ export class SettlementWriter implements BeforeApplicationShutdown {
   private queue: Settlement[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  private readonly adjusting = new Set<Promise<void>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
+    @Optional() private readonly ledger?: RedisQuotaLedger,
   ) {}
 
   enqueue(settlement: Settlement): void {
+    if (settlement.holdStore === 'redis' && this.ledger) {
+      // The hold is in Redis: settle the difference there; if Redis cannot take it, the database does.
+      const holder = {
+        tokenId: settlement.tokenId,
+        userId: settlement.userId,
+        unlimitedToken: settlement.unlimitedToken,
+      };
+      const done: Promise<void> = this.ledger
+        .adjust(holder, settlement.reserved - settlement.quota)
+        .catch(() => false)
+        .then((ok) => {
+          this.adjusting.delete(done);
+          this.push(ok ? settlement : { ...settlement, holdStore: 'db' });
+        });
+      this.adjusting.add(done);
+      return;
+    }
+    this.push(settlement);
+  }
+
+  private push(settlement: Settlement): void {
     this.queue.push(settlement);
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
 
   /** Writes everything queued so far (also awaited by tests and at shutdown). */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    if (this.adjusting.size > 0) await Promise.all([...this.adjusting]);
+    return this.flushQueued();
+  }
+
+  private flushQueued(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.queue;
@@ -69,6 +103,9 @@ export class SettlementWriter implements BeforeApplicationShutdown {
   /** Before the database connection closes (TypeORM closes it in onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
+    // Then the Redis quota changes those settlements made (BATCH_UPDATE_ENABLED).
+    if (this.ledger?.configured)
+      await this.ledger.flush().catch((e: Error) => this.logger.warn(`final quota flush: ${e.message}`));
   }
 
   private async write(batch: Settlement[]): Promise<void> {
@@ -93,7 +130,8 @@ export class SettlementWriter implements BeforeApplicationShutdown {
     const users = new Map<number, { refund: number; used: number; count: number }>();
     const channels = new Map<number, number>();
     for (const s of batch) {
-      const refund = s.reserved - s.quota;
+      // Holds taken in Redis were settled there; the database gets their net change from the quota flush.
+      const refund = s.holdStore === 'redis' ? 0 : s.reserved - s.quota;
       const t = tokens.get(s.tokenId) ?? { refund: 0, used: 0 };
       if (!s.unlimitedToken) t.refund += refund;
       t.used += s.quota;
@@ -158,19 +196,18 @@ export class SettlementWriter implements BeforeApplicationShutdown {
         systemPromptReset: s.systemPromptReset,
         tokenId: s.tokenId,
         originModelName: s.originModelName,
+        traceId: s.traceId ?? '',
       })),
     );
-    await manager
-      .getRepository(UserRequestCost)
-      .insert(
-        batch.map((s) => ({
-          createdTime: now,
-          userId: s.userId,
-          requestId: s.requestId,
-          quota: s.quota,
-          createdAt: now,
-          updatedAt: now,
-        })),
-      );
+    await manager.getRepository(UserRequestCost).insert(
+      batch.map((s) => ({
+        createdTime: now,
+        userId: s.userId,
+        requestId: s.requestId,
+        quota: s.quota,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
   }
 }

@@ -9,3 +9,4 @@ export * from './schema/ddl';
 export { ensureTables, dialectOf } from './schema/ensure-schema';
 export { MIGRATIONS } from './migrations';
 export * from './schema/gateway-tables';
+export * from './schema/ops-tables';

@@ -7,3 +7,4 @@ export * from './relay-auth.service';
 export * from './upstream-client.service';
 export * from './relay.service';
 export * from './relay.module';
+export * from './relay-hooks';

@@ -4,13 +4,14 @@ import { CostController } from './cost.controller';
 import { ModelsController } from './models.controller';
 import { RelayAuthService } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
+import { RelayHooks } from './relay-hooks';
 import { RelayController } from './relay.controller';
 import { RelayService } from './relay.service';
 import { UpstreamClient } from './upstream-client.service';
 
 @Module({
   controllers: [RelayController, ModelsController, BillingDashboardController, CostController],
-  providers: [RelayDirectory, RelayAuthService, UpstreamClient, RelayService],
-  exports: [RelayDirectory, UpstreamClient],
+  providers: [RelayDirectory, RelayAuthService, UpstreamClient, RelayService, RelayHooks],
+  exports: [RelayDirectory, UpstreamClient, RelayHooks],
 })
 export class RelayModule {}

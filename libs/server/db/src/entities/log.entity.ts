@@ -24,4 +24,8 @@ export class Log {
   @Column({ name: 'origin_model_name', type: 'text', nullable: true, default: '' }) originModelName!:
     | string
     | null;
+  /** Added by this gateway: the request's trace (GET /api/trace/log/:id). */
+  @Column({ name: 'trace_id', type: 'varchar', length: 64, nullable: true, default: '' }) traceId!:
+    | string
+    | null;
 }

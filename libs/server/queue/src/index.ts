@@ -1,0 +1,6 @@
+export * from './job-map';
+export * from './job-registry';
+export * from './job-queue.service';
+export * from './in-process.driver';
+export * from './bullmq.driver';
+export * from './queue.module';

@@ -1,0 +1,2 @@
+export * from './rate-limit.service';
+export * from './rate-limit.module';
