@@ -180,7 +180,13 @@ export class OidcService {
         claims = { ...claims, ...info, sub: idClaims.sub };
       }
     } catch (error) {
-      throw new ApiError(`OIDC sign-in failed: ${(error as Error).message}`, HttpStatus.UNAUTHORIZED);
+      // oauth4webapi names the offending claim (nonce, iss, aud, …) in the cause; say which one.
+      const claim = claimOf(error);
+      const detail = claim ? ` (${claim})` : '';
+      throw new ApiError(
+        `OIDC sign-in failed: ${(error as Error).message}${detail}`,
+        HttpStatus.UNAUTHORIZED,
+      );
     }
     const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
     const email = claims.email_verified === false ? '' : str(claims.email);
@@ -191,4 +197,15 @@ export class OidcService {
       email,
     };
   }
+}
+
+/** The claim named somewhere in an oauth4webapi / openid-client error's cause chain. */
+function claimOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const claim = (current as { claim?: unknown }).claim;
+    if (typeof claim === 'string') return claim;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
