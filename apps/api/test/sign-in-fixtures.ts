@@ -158,7 +158,7 @@ export async function startMailbox(): Promise<MailboxHandle> {
   });
   const recipients = (mail: ParsedMail) =>
     (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) =>
-      a.value.map((v) => v.address),
+      a.value.map((v) => v.address?.toLowerCase()),
     );
   return {
     host: '127.0.0.1',
@@ -169,7 +169,7 @@ export async function startMailbox(): Promise<MailboxHandle> {
     async waitFor(to, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = messages.find((m) => !taken.has(m) && recipients(m).includes(to));
+        const found = messages.find((m) => !taken.has(m) && recipients(m).includes(to.toLowerCase()));
         if (found) {
           taken.add(found);
           return found;
