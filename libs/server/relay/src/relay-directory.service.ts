@@ -169,8 +169,9 @@ export class RelayDirectory implements OnModuleInit, OnModuleDestroy {
   async routing(): Promise<RoutingSnapshot> {
     if (this.routingDirty || this.ttlMs === 0) {
       this.loading ??= this.reloadRouting().finally(() => (this.loading = undefined));
-      await this.loading;
     }
+    // Requests arriving while a reload runs wait for it too (on a cold replica the old snapshot is empty).
+    if (this.loading) await this.loading;
     return this.snapshot;
   }
 
