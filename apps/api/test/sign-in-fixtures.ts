@@ -4,7 +4,6 @@ import { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { simpleParser, ParsedMail } from 'mailparser';
-import Provider from 'oidc-provider';
 import { SMTPServer } from 'smtp-server';
 
 const listen = (server: Server): Promise<number> =>
@@ -41,6 +40,13 @@ export interface OidcProviderHandle {
  * than the gateway on 127.0.0.1.
  */
 export async function startOidcProvider(opts: { redirectUris: string[] }): Promise<OidcProviderHandle> {
+  // Loaded on demand. Its warnings are expected here and silenced while it starts: Node 20 is not an LTS it targets
+  // (it runs fine), and a test provider uses the in-memory adapter and the built-in login pages on purpose.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes('oidc-provider WARNING')) warn(...args);
+  };
+  const { default: Provider } = await import('oidc-provider');
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const authorizations: URLSearchParams[] = [];
   const tamper: OidcProviderHandle['tamper'] = {};
@@ -101,6 +107,7 @@ export async function startOidcProvider(opts: { redirectUris: string[] }): Promi
     features: { devInteractions: { enabled: true } },
   });
   handler = provider.callback();
+  console.warn = warn;
   return {
     issuer,
     wellKnown: `${issuer}/.well-known/openid-configuration`,
