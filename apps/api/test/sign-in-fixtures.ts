@@ -47,7 +47,7 @@ export async function startOidcProvider(opts: { redirectUris: string[] }): Promi
     if (!String(args[0]).includes('oidc-provider WARNING')) warn(...args);
   };
   const { default: Provider } = await import('oidc-provider');
-  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const app: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {};
   const authorizations: URLSearchParams[] = [];
   const tamper: OidcProviderHandle['tamper'] = {};
   const server = createServer((req, res) => {
@@ -71,7 +71,7 @@ export async function startOidcProvider(opts: { redirectUris: string[] }): Promi
         return setHeader(name, value);
       };
     }
-    handler!(req, res);
+    app.handler!(req, res);
   });
   const port = await listen(server);
   const issuer = `http://localhost:${port}`;
@@ -106,7 +106,7 @@ export async function startOidcProvider(opts: { redirectUris: string[] }): Promi
     }),
     features: { devInteractions: { enabled: true } },
   });
-  handler = provider.callback();
+  app.handler = provider.callback();
   console.warn = warn;
   return {
     issuer,

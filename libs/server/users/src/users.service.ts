@@ -94,7 +94,10 @@ export class UsersService {
     if (dto.email) this.assertEmailDomainAllowed(dto.email);
     if (await this.users.existsBy({ username: dto.username })) throw conflict(USERNAME_TAKEN);
     // Checked last so a taken username does not use the code up.
-    if (verifyEmail && !(await this.verification.consume('email', dto.email!, dto.verification_code!))) {
+    if (
+      verifyEmail &&
+      !(await this.verification.consume('email', dto.email ?? '', dto.verification_code ?? ''))
+    ) {
       throw badRequest('Invalid or expired verification code');
     }
     const account: NewAccount = {
