@@ -10,7 +10,7 @@ export default function HomePage() {
   const router = useRouter();
   useEffect(() => {
     if (user === undefined) return;
-    router.replace(user ? '/dashboard/' : '/login/');
+    router.replace(user ? '/overview/' : '/login/');
   }, [user, router]);
   return (
     <Center h="100vh">

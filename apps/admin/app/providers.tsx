@@ -7,9 +7,9 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type ReactNode } from 'react';
-import { onUnauthorized } from '../lib/api';
+import { onSessionProblem } from '../lib/api';
 import { I18nProvider, useI18n } from '../lib/i18n';
-import { clearUser, storedUser } from '../lib/session';
+import { clearUser, storedUser, storeUser } from '../lib/session';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -18,13 +18,21 @@ const theme = createTheme({
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "PingFang SC", "Microsoft YaHei", sans-serif',
 });
 
-/** A 401 from any call means the session is gone: forget the user and go to the sign-in page. */
+/**
+ * A 401 from any call means the session is gone: forget the user and go to the sign-in page. A 403 asking for the
+ * default root password to be changed brings up the password change.
+ */
 function SessionWatcher() {
   const router = useRouter();
   useEffect(
     () =>
-      onUnauthorized(() => {
-        if (storedUser()) clearUser();
+      onSessionProblem((error) => {
+        const user = storedUser();
+        if (error.status === 403) {
+          if (user && !user.password_change_required) storeUser({ ...user, password_change_required: true });
+          return;
+        }
+        if (user) clearUser();
         if (!window.location.pathname.startsWith('/login')) router.replace('/login/');
       }),
     [router],
@@ -41,7 +49,7 @@ export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(
     () =>
       new QueryClient({
-        defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 5_000 } },
+        defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } },
       }),
   );
   return (

@@ -8,6 +8,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** the envelope's `data` on failure (e.g. {totp_required: true}, {password_change_required: true}) */
+    readonly data?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -15,12 +17,15 @@ export class ApiError extends Error {
 }
 
 type Listener = (error: ApiError) => void;
-const unauthorizedListeners = new Set<Listener>();
+const sessionListeners = new Set<Listener>();
 
-/** Called when any call answers 401 (the session ended): the app signs out locally. */
-export function onUnauthorized(listener: Listener): () => void {
-  unauthorizedListeners.add(listener);
-  return () => unauthorizedListeners.delete(listener);
+/**
+ * Called when a call answers 401 (the session ended) or 403 with `password_change_required` (root must replace the
+ * seeded password first): the app signs out locally, or shows the password change.
+ */
+export function onSessionProblem(listener: Listener): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
 }
 
 async function request(path: string, init?: RequestInit): Promise<{ res: Response; body: unknown }> {
@@ -48,8 +53,14 @@ function failure(res: Response, body: unknown): ApiError {
     body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string'
       ? (body as { message: string }).message
       : '';
-  const error = new ApiError(message || `HTTP ${res.status} ${res.statusText}`.trim(), res.status);
-  if (res.status === 401) unauthorizedListeners.forEach((l) => l(error));
+  const data =
+    body && typeof body === 'object' && typeof (body as { data?: unknown }).data === 'object'
+      ? ((body as { data: Record<string, unknown> }).data ?? undefined)
+      : undefined;
+  const error = new ApiError(message || `HTTP ${res.status} ${res.statusText}`.trim(), res.status, data);
+  if (res.status === 401 || (res.status === 403 && data?.password_change_required)) {
+    sessionListeners.forEach((l) => l(error));
+  }
   return error;
 }
 

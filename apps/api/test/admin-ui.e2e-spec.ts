@@ -32,6 +32,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 const MODEL = 'gpt-4o-mini';
+const ROOT_PASSWORD = 'root-e2e-pass';
 const QUOTA_PER_USD = 500000;
 
 /** The admin app's dollar format: 6 decimals under a cent, 4 under a dollar, else 2. */
@@ -60,8 +61,8 @@ describe('admin app in Chromium', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
     mkdirSync(SHOTS, { recursive: true });
     fake = await startFakeOpenAI();
-    t = await startTestApp();
-    root = await t.login('root', '123456');
+    // as on a fresh install: root must replace the seeded password before anything else
+    t = await startTestApp({ env: { FORCE_ROOT_PASSWORD_CHANGE: 'true' } });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     context = await newContext();
     page = await watchedPage(context);
@@ -95,6 +96,10 @@ describe('admin app in Chromium', () => {
       if (msg.type() === 'error') consoleErrors.push(`[console] ${msg.text()} @ ${p.url()}`);
     });
     p.on('pageerror', (err) => consoleErrors.push(`[pageerror] ${err.message} @ ${p.url()}`));
+    // name the failing URL (the console only says "Failed to load resource")
+    p.on('response', (res) => {
+      if (res.status() >= 400) consoleErrors.push(`[http ${res.status()}] ${res.request().method()} ${res.url()}`);
+    });
     return p;
   }
 
@@ -109,7 +114,7 @@ describe('admin app in Chromium', () => {
     await p.getByLabel('Username').fill(username);
     await p.getByLabel('Password', { exact: true }).fill(password);
     await p.getByTestId('login-submit').click();
-    await p.waitForURL('**/dashboard/');
+    await p.waitForURL('**/overview/');
     await p.getByTestId('signed-in-user').filter({ hasText: username }).waitFor();
   }
 
@@ -144,13 +149,20 @@ describe('admin app in Chromium', () => {
     return { usage: body.usage, requestId };
   }
 
-  it('serves the sign-in page at / and signs root in', async () => {
+  it('serves the sign-in page at /, signs root in and makes it replace the default password', async () => {
     await page.goto('/');
     await page.waitForURL('**/login/');
     await page.getByTestId('login-submit').waitFor();
     await shot('01-login');
     await signIn(page, 'root', '123456');
-    await shot('02-dashboard-empty');
+    await page.getByTestId('forced-password').fill(ROOT_PASSWORD);
+    await page.getByTestId('forced-confirm').fill(ROOT_PASSWORD);
+    await shot('02-forced-password-change');
+    await page.getByTestId('forced-submit').click();
+    await page.getByTestId('stat-quota-left').waitFor();
+    root = await t.login('root', ROOT_PASSWORD);
+    expect((await root.get('/api/user/self')).body.data.password_change_required).toBeUndefined();
+    await shot('03-dashboard-empty');
   });
 
   it('creates a channel pointing at the fake provider', async () => {
@@ -230,8 +242,8 @@ describe('admin app in Chromium', () => {
   });
 
   it('shows the call in the dashboard charts', async () => {
-    await page.getByTestId('nav-dashboard').click();
-    await page.waitForURL('**/dashboard/');
+    await page.getByTestId('nav-overview').click();
+    await page.waitForURL('**/overview/');
     const chart = page.getByTestId('chart-cost-per-day');
     await chart.getByText(MODEL).first().waitFor();
     expect(await chart.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
@@ -268,8 +280,9 @@ describe('admin app in Chromium', () => {
     );
     await page.getByTestId('nav-logs').click();
     await page.waitForURL('**/logs/');
+    // the newest consume log is billed at the new ratio (the list refreshes when the page opens)
     const newest = page.getByTestId('logs-table').locator('tbody tr').first().getByTestId('log-cost');
-    await newest.waitFor();
+    await page.getByTestId('logs-table').locator(`[data-testid="log-cost"][data-quota="${expected}"]`).waitFor();
     expect(Number(await newest.getAttribute('data-quota'))).toBe(expected);
     expect((await newest.innerText()).trim()).toBe(usd(expected));
     await page.getByTestId('nav-settings').click();
@@ -355,15 +368,16 @@ describe('admin app in Chromium', () => {
   });
 
   it('switches to Chinese and the dark theme, and fits a phone screen', async () => {
-    await page.getByTestId('nav-dashboard').click();
-    await page.waitForURL('**/dashboard/');
+    await page.getByTestId('nav-overview').click();
+    await page.waitForURL('**/overview/');
     await page.getByTestId('lang-switch').getByText('中文').click();
-    await page.getByTestId('nav-dashboard').filter({ hasText: '数据看板' }).waitFor();
+    await page.getByTestId('nav-overview').filter({ hasText: '数据看板' }).waitFor();
     await page.getByTestId('theme-toggle').click();
     await page.waitForFunction(() => document.documentElement.dataset.mantineColorScheme === 'dark');
     await shot('21-dashboard-zh-dark');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByTestId('nav-logs').waitFor({ state: 'hidden' });
+    // the navigation folds behind the burger button
+    await page.getByRole('button', { name: '菜单' }).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('22-dashboard-phone');

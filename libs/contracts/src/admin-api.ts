@@ -12,6 +12,8 @@ export interface LoginUserDto {
   role: number;
   status: number;
   group?: string;
+  /** root still has the seeded password and must change it before anything else */
+  password_change_required?: boolean;
 }
 
 /** GET /api/status with the optional keys One API also sends. */
@@ -187,6 +189,26 @@ export interface LogQuery {
   token_name?: string;
   model_name?: string;
   channel?: number;
+}
+
+/** POST /api/user/login body; `totp_code` when the account has two-factor sign-in. */
+export interface LoginRequest {
+  username: string;
+  password: string;
+  totp_code?: string;
+}
+
+/** GET /api/user/totp/setup: the new secret and its otpauth:// URI (confirmed by POST /api/user/totp/confirm). */
+export interface TotpSetupDto {
+  secret: string;
+  qr_code: string;
+}
+
+/** POST /api/user/reset: spends an emailed reset token; `data` is the new password. */
+export interface ResetPasswordRequest {
+  email: string;
+  token: string;
+  password?: string;
 }
 
 /** GET /api/cost/request/:request_id: a raw object, no envelope. */

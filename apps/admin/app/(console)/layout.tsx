@@ -7,6 +7,7 @@ import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, type ReactNode } from 'react';
 import { Role } from '@one-api/contracts';
 import { AppControls } from '../../components/AppControls';
+import { ForcedPasswordChange } from '../../components/ForcedPasswordChange';
 import { api } from '../../lib/api';
 import { useT, type MessageKey } from '../../lib/i18n';
 import { useStatus } from '../../lib/queries';
@@ -19,7 +20,7 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
-  { href: '/dashboard/', label: 'nav.dashboard', minRole: Role.Common },
+  { href: '/overview/', label: 'nav.dashboard', minRole: Role.Common },
   { href: '/keys/', label: 'nav.keys', minRole: Role.Common },
   { href: '/logs/', label: 'nav.logs', minRole: Role.Common },
   { href: '/channels/', label: 'nav.channels', minRole: Role.Admin },
@@ -126,7 +127,7 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
           ))}
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>{user.password_change_required ? <ForcedPasswordChange user={user} /> : children}</AppShell.Main>
     </AppShell>
   );
 }

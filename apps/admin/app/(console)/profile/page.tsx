@@ -7,6 +7,7 @@ import type { UpdateSelfRequest, UserDto } from '@one-api/contracts';
 import { confirmAction } from '../../../components/confirm';
 import { CopyText } from '../../../components/CopyText';
 import { PageHeader } from '../../../components/PageHeader';
+import { TwoFactorCard } from '../../../components/TwoFactorCard';
 import { api, json } from '../../../lib/api';
 import { formatNumber, formatQuota } from '../../../lib/format';
 import { useT } from '../../../lib/i18n';
@@ -156,6 +157,7 @@ export default function ProfilePage() {
                 </Button>
               </Group>
             </Card>
+            <TwoFactorCard />
             {inviteLink ? (
               <Card withBorder>
                 <Title order={5} mb="sm">

@@ -55,6 +55,11 @@ export default function UsersPage() {
     onSuccess: () => setTopUpUser(null),
   });
 
+  const disableTotp = useFeedbackMutation({
+    mutationFn: (id: number) => api(`/api/user/totp/disable/${id}`, { method: 'POST' }),
+    success: 'totp.disabledForUser',
+  });
+
   const act = (u: UserDto, action: ManageUserAction) => {
     const run = () => manage.mutate({ username: u.username, action });
     if (action === 'enable') return run();
@@ -128,6 +133,17 @@ export default function UsersPage() {
               )}
               {isRoot(me) && u.role === Role.Common ? <Menu.Item onClick={() => act(u, 'promote')}>{t('users.action.promote')}</Menu.Item> : null}
               {isRoot(me) && u.role === Role.Admin ? <Menu.Item onClick={() => act(u, 'demote')}>{t('users.action.demote')}</Menu.Item> : null}
+              <Menu.Item
+                onClick={() =>
+                  confirmAction(t, {
+                    title: t('totp.adminDisable'),
+                    message: t('totp.adminDisableConfirm', { name: u.username }),
+                    onConfirm: () => disableTotp.mutate(u.id),
+                  })
+                }
+              >
+                {t('totp.adminDisable')}
+              </Menu.Item>
               <Menu.Item color="red" onClick={() => act(u, 'delete')}>
                 {t('users.action.delete')}
               </Menu.Item>
