@@ -19,9 +19,22 @@ import {
 import { useForm } from '@mantine/form';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { CHANNEL_TYPES, channelTypeInfo, type ChannelConfig, type ChannelDto, type CreateChannelRequest } from '@one-api/contracts';
+import {
+  CHANNEL_TYPES,
+  channelTypeInfo,
+  type ChannelConfig,
+  type ChannelDto,
+  type CreateChannelRequest,
+} from '@one-api/contracts';
 import { api, json } from '../lib/api';
-import { channelForm, extraValues, mappingRows, mappingText, parseConfig, type MappingRow } from '../lib/channel-fields';
+import {
+  channelForm,
+  extraValues,
+  mappingRows,
+  mappingText,
+  parseConfig,
+  type MappingRow,
+} from '../lib/channel-fields';
 import { splitList } from '../lib/format';
 import { useT } from '../lib/i18n';
 import { useFeedbackMutation, useGroups } from '../lib/queries';
@@ -40,7 +53,10 @@ interface Values {
   system_prompt: string;
 }
 
-const TYPE_OPTIONS = CHANNEL_TYPES.filter((c) => c.id > 0).map((c) => ({ value: String(c.id), label: `${c.name} (${c.id})` }));
+const TYPE_OPTIONS = CHANNEL_TYPES.filter((c) => c.id > 0).map((c) => ({
+  value: String(c.id),
+  label: `${c.name} (${c.id})`,
+}));
 
 function initial(channel: ChannelDto | null): Values {
   if (!channel) {
@@ -92,15 +108,19 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
       const spec = channelForm(Number(v.type));
       if (!v.name.trim()) errors.name = t('channels.nameRequired');
       if (spec.baseUrlRequired && !v.base_url.trim()) errors.base_url = t('channels.baseUrlRequired');
-      if (v.base_url.trim() && !/^https?:\/\//.test(v.base_url.trim())) errors.base_url = t('channels.baseUrlInvalid');
-      if (!editing && !spec.composeKey && !spec.keyOptional && !v.key.trim()) errors.key = t('channels.keyRequired');
+      if (v.base_url.trim() && !/^https?:\/\//.test(v.base_url.trim()))
+        errors.base_url = t('channels.baseUrlInvalid');
+      if (!editing && !spec.composeKey && !spec.keyOptional && !v.key.trim())
+        errors.key = t('channels.keyRequired');
       for (const f of spec.extra ?? []) {
         const value = (v.extra[f.name] ?? '').trim();
-        if (f.required && !value && !(editing && spec.composeKey)) errors[`extra.${f.name}`] = t('channels.fieldRequired');
+        if (f.required && !value && !(editing && spec.composeKey))
+          errors[`extra.${f.name}`] = t('channels.fieldRequired');
         if (f.json && value) {
           try {
             const parsed: unknown = JSON.parse(value);
-            if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+            if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+              throw new Error('not an object');
           } catch {
             errors[`extra.${f.name}`] = t('channels.jsonInvalid');
           }
@@ -189,7 +209,12 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
             data-testid="channel-type"
             {...form.getInputProps('type')}
           />
-          <TextInput label={t('channels.name')} withAsterisk data-testid="channel-name" {...form.getInputProps('name')} />
+          <TextInput
+            label={t('channels.name')}
+            withAsterisk
+            data-testid="channel-name"
+            {...form.getInputProps('name')}
+          />
           <TextInput
             label={t('channels.baseUrl')}
             withAsterisk={spec.baseUrlRequired}
@@ -234,7 +259,10 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
             <Textarea
               label={t('channels.key')}
               withAsterisk={!editing && !spec.keyOptional}
-              description={[spec.keyHint ? t(spec.keyHint) : '', editing ? t('channels.keyKeep') : t('channels.keyMulti')]
+              description={[
+                spec.keyHint ? t(spec.keyHint) : '',
+                editing ? t('channels.keyKeep') : t('channels.keyMulti'),
+              ]
                 .filter(Boolean)
                 .join(' ')}
               autosize
@@ -264,7 +292,12 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
             >
               {t('channels.fillModels')}
             </Button>
-            <Button size="compact-xs" variant="light" color="gray" onClick={() => form.setFieldValue('models', [])}>
+            <Button
+              size="compact-xs"
+              variant="light"
+              color="gray"
+              onClick={() => form.setFieldValue('models', [])}
+            >
               {t('channels.clearModels')}
             </Button>
           </Group>
@@ -275,8 +308,19 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
             {...form.getInputProps('groups')}
           />
           <SimpleGrid cols={2}>
-            <NumberInput label={t('channels.priority')} description={t('channels.priorityHint')} allowDecimal={false} {...form.getInputProps('priority')} />
-            <NumberInput label={t('channels.weight')} description={t('channels.weightHint')} min={0} allowDecimal={false} {...form.getInputProps('weight')} />
+            <NumberInput
+              label={t('channels.priority')}
+              description={t('channels.priorityHint')}
+              allowDecimal={false}
+              {...form.getInputProps('priority')}
+            />
+            <NumberInput
+              label={t('channels.weight')}
+              description={t('channels.weightHint')}
+              min={0}
+              allowDecimal={false}
+              {...form.getInputProps('weight')}
+            />
           </SimpleGrid>
           <div>
             <Text size="sm" fw={500}>
@@ -313,13 +357,23 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
                 </Group>
               ))}
               <Group>
-                <Button size="compact-xs" variant="light" onClick={() => setMapping([...form.values.mapping, { from: '', to: '' }])}>
+                <Button
+                  size="compact-xs"
+                  variant="light"
+                  onClick={() => setMapping([...form.values.mapping, { from: '', to: '' }])}
+                >
                   {t('channels.mappingAdd')}
                 </Button>
               </Group>
             </Stack>
           </div>
-          <Textarea label={t('channels.systemPrompt')} autosize minRows={2} maxRows={6} {...form.getInputProps('system_prompt')} />
+          <Textarea
+            label={t('channels.systemPrompt')}
+            autosize
+            minRows={2}
+            maxRows={6}
+            {...form.getInputProps('system_prompt')}
+          />
           {spec.composeKey && editing ? <Alert color="blue">{t('channels.composedKeyHint')}</Alert> : null}
           <Group justify="flex-end" mt="sm">
             <Button variant="default" onClick={props.onClose}>

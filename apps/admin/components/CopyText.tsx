@@ -9,7 +9,13 @@ export function CopyText({ value, label, testId }: { value: string; label?: stri
     <CopyButton value={value}>
       {({ copied, copy }) => (
         <Tooltip label={copied ? t('common.copied') : t('common.copy')} withArrow>
-          <Button size="compact-xs" variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} data-testid={testId}>
+          <Button
+            size="compact-xs"
+            variant={copied ? 'filled' : 'light'}
+            color={copied ? 'teal' : undefined}
+            onClick={copy}
+            data-testid={testId}
+          >
             {copied ? t('common.copied') : (label ?? t('common.copy'))}
           </Button>
         </Tooltip>

@@ -1,5 +1,5 @@
 'use client';
-import { Center, Group, Loader, Pagination, Select, Table, Text } from '@mantine/core';
+import { Center, Group, Loader, Pagination, Select, Table, Text, useMatches } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useT } from '../lib/i18n';
 
@@ -36,14 +36,20 @@ export function DataTable<T>(props: {
   const t = useT();
   const { columns, rows, paging } = props;
   const pages = paging ? Math.max(1, Math.ceil(paging.total / paging.size)) : 1;
+  // phones show only the columns without `visibleFrom`, so the table may shrink to the screen there
+  const minWidth = useMatches({ base: 0, sm: props.minWidth ?? 640 });
   return (
     <>
-      <Table.ScrollContainer minWidth={props.minWidth ?? 640}>
+      <Table.ScrollContainer minWidth={minWidth}>
         <Table striped highlightOnHover verticalSpacing="xs" data-testid={props.testId}>
           <Table.Thead>
             <Table.Tr>
               {columns.map((c) => (
-                <Table.Th key={c.key} visibleFrom={c.visibleFrom} style={c.width ? { width: c.width } : undefined}>
+                <Table.Th
+                  key={c.key}
+                  visibleFrom={c.visibleFrom}
+                  style={c.width ? { width: c.width } : undefined}
+                >
                   {c.title}
                 </Table.Th>
               ))}

@@ -13,12 +13,18 @@ export function ForcedPasswordChange({ user }: { user: SessionUser }) {
   const form = useForm({
     initialValues: { password: '', confirm: '' },
     validate: {
-      password: (v) => (v.length < 8 || v.length > 20 ? t('register.passwordLength') : v === '123456' ? t('forced.same') : null),
+      password: (v) =>
+        v.length < 8 || v.length > 20
+          ? t('register.passwordLength')
+          : v === '123456'
+            ? t('forced.same')
+            : null,
       confirm: (v, values) => (v === values.password ? null : t('register.passwordMismatch')),
     },
   });
   const change = useFeedbackMutation({
-    mutationFn: (body: UpdateSelfRequest) => api<UserDto>('/api/user/self', { method: 'PUT', body: json(body) }),
+    mutationFn: (body: UpdateSelfRequest) =>
+      api<UserDto>('/api/user/self', { method: 'PUT', body: json(body) }),
     success: 'forced.done',
     invalidate: [['self']],
     onSuccess: () => storeUser({ ...user, password_change_required: false }),
@@ -30,8 +36,18 @@ export function ForcedPasswordChange({ user }: { user: SessionUser }) {
           <Stack gap="sm">
             <Title order={3}>{t('forced.title')}</Title>
             <Alert color="orange">{t('forced.hint')}</Alert>
-            <PasswordInput label={t('profile.newPassword')} autoComplete="new-password" data-testid="forced-password" {...form.getInputProps('password')} />
-            <PasswordInput label={t('register.confirm')} autoComplete="new-password" data-testid="forced-confirm" {...form.getInputProps('confirm')} />
+            <PasswordInput
+              label={t('profile.newPassword')}
+              autoComplete="new-password"
+              data-testid="forced-password"
+              {...form.getInputProps('password')}
+            />
+            <PasswordInput
+              label={t('register.confirm')}
+              autoComplete="new-password"
+              data-testid="forced-confirm"
+              {...form.getInputProps('confirm')}
+            />
             <Button type="submit" loading={change.isPending} data-testid="forced-submit">
               {t('forced.submit')}
             </Button>

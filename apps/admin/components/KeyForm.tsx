@@ -23,7 +23,15 @@ interface Values {
   subnet: string;
 }
 
-const EMPTY: Values = { name: '', unlimited: false, remain_quota: 500000, never: true, expires: null, models: [], subnet: '' };
+const EMPTY: Values = {
+  name: '',
+  unlimited: false,
+  remain_quota: 500000,
+  never: true,
+  expires: null,
+  models: [],
+  subnet: '',
+};
 
 function fromToken(tok: TokenDto): Values {
   return {
@@ -38,7 +46,12 @@ function fromToken(tok: TokenDto): Values {
 }
 
 /** Create or edit an API key: quota, expiry, model allow-list and subnet. */
-export function KeyForm(props: { opened: boolean; token: TokenDto | null; onClose(): void; onCreated(token: TokenDto): void }) {
+export function KeyForm(props: {
+  opened: boolean;
+  token: TokenDto | null;
+  onClose(): void;
+  onCreated(token: TokenDto): void;
+}) {
   const t = useT();
   const display = useQuotaDisplay();
   const models = useQuery({
@@ -50,7 +63,8 @@ export function KeyForm(props: { opened: boolean; token: TokenDto | null; onClos
     initialValues: EMPTY,
     validate: {
       name: (v) => (!v.trim() ? t('keys.nameRequired') : v.length > 30 ? t('keys.nameTooLong') : null),
-      remain_quota: (v, values) => (!values.unlimited && (!Number.isInteger(v) || v < 0) ? t('keys.quotaInvalid') : null),
+      remain_quota: (v, values) =>
+        !values.unlimited && (!Number.isInteger(v) || v < 0) ? t('keys.quotaInvalid') : null,
       expires: (v, values) => (!values.never && !v ? t('keys.expiryRequired') : null),
       subnet: (v) => {
         const bad = splitList(v).find((s) => !CIDR.test(s));
@@ -95,15 +109,27 @@ export function KeyForm(props: { opened: boolean; token: TokenDto | null; onClos
   };
 
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={t(props.token ? 'keys.editTitle' : 'keys.create')} size="lg">
+    <Modal
+      opened={props.opened}
+      onClose={props.onClose}
+      title={t(props.token ? 'keys.editTitle' : 'keys.create')}
+      size="lg"
+    >
       <form onSubmit={submit}>
         <Stack gap="sm">
-          <TextInput label={t('keys.name')} data-testid="key-name" withAsterisk {...form.getInputProps('name')} />
+          <TextInput
+            label={t('keys.name')}
+            data-testid="key-name"
+            withAsterisk
+            {...form.getInputProps('name')}
+          />
           <Switch label={t('keys.unlimited')} {...form.getInputProps('unlimited', { type: 'checkbox' })} />
           {!form.values.unlimited ? (
             <NumberInput
               label={t('keys.quota')}
-              description={t('keys.quotaHint', { value: formatQuota(form.values.remain_quota || 0, { ...display, inCurrency: true }) })}
+              description={t('keys.quotaHint', {
+                value: formatQuota(form.values.remain_quota || 0, { ...display, inCurrency: true }),
+              })}
               min={0}
               step={500000}
               allowDecimal={false}
@@ -142,7 +168,12 @@ export function KeyForm(props: { opened: boolean; token: TokenDto | null; onClos
             clearable
             {...form.getInputProps('models')}
           />
-          <TextInput label={t('keys.subnet')} description={t('keys.subnetHint')} placeholder="192.168.0.0/24,10.0.0.0/8" {...form.getInputProps('subnet')} />
+          <TextInput
+            label={t('keys.subnet')}
+            description={t('keys.subnetHint')}
+            placeholder="192.168.0.0/24,10.0.0.0/8"
+            {...form.getInputProps('subnet')}
+          />
           <Group justify="flex-end" mt="sm">
             <Button variant="default" onClick={props.onClose}>
               {t('common.cancel')}

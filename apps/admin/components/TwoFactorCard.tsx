@@ -25,7 +25,8 @@ export function TwoFactorCard() {
     },
   });
   const confirm = useFeedbackMutation({
-    mutationFn: (totp_code: string) => api('/api/user/totp/confirm', { method: 'POST', body: json({ totp_code }) }),
+    mutationFn: (totp_code: string) =>
+      api('/api/user/totp/confirm', { method: 'POST', body: json({ totp_code }) }),
     success: 'totp.enabled',
     invalidate: [['totp-status']],
     onSuccess: () => {
@@ -34,7 +35,8 @@ export function TwoFactorCard() {
     },
   });
   const disable = useFeedbackMutation({
-    mutationFn: (totp_code: string) => api('/api/user/totp/disable', { method: 'POST', body: json({ totp_code }) }),
+    mutationFn: (totp_code: string) =>
+      api('/api/user/totp/disable', { method: 'POST', body: json({ totp_code }) }),
     success: 'totp.disabled',
     invalidate: [['totp-status']],
     onSuccess: () => setCode(''),
@@ -65,21 +67,48 @@ export function TwoFactorCard() {
             {setup.qr_code}
           </Anchor>
           <Group gap="xs" align="flex-end" wrap="nowrap">
-            <TextInput style={{ flex: 1 }} label={t('login.totp')} value={code} onChange={(e) => setCode(e.currentTarget.value)} inputMode="numeric" />
-            <Button loading={confirm.isPending} disabled={!code.trim()} onClick={() => confirm.mutate(code.trim())}>
+            <TextInput
+              style={{ flex: 1 }}
+              label={t('login.totp')}
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value)}
+              inputMode="numeric"
+            />
+            <Button
+              loading={confirm.isPending}
+              disabled={!code.trim()}
+              onClick={() => confirm.mutate(code.trim())}
+            >
               {t('totp.confirm')}
             </Button>
           </Group>
         </Stack>
       ) : enabled ? (
         <Group gap="xs" align="flex-end" wrap="nowrap">
-          <TextInput style={{ flex: 1 }} label={t('login.totp')} value={code} onChange={(e) => setCode(e.currentTarget.value)} inputMode="numeric" />
-          <Button color="red" variant="light" loading={disable.isPending} disabled={!code.trim()} onClick={() => disable.mutate(code.trim())}>
+          <TextInput
+            style={{ flex: 1 }}
+            label={t('login.totp')}
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
+            inputMode="numeric"
+          />
+          <Button
+            color="red"
+            variant="light"
+            loading={disable.isPending}
+            disabled={!code.trim()}
+            onClick={() => disable.mutate(code.trim())}
+          >
             {t('totp.disable')}
           </Button>
         </Group>
       ) : (
-        <Button variant="light" loading={start.isPending} onClick={() => start.mutate(undefined)} disabled={!status.data}>
+        <Button
+          variant="light"
+          loading={start.isPending}
+          onClick={() => start.mutate(undefined)}
+          disabled={!status.data}
+        >
           {t('totp.setup')}
         </Button>
       )}

@@ -19,7 +19,15 @@ interface Values {
   role: string;
 }
 
-const EMPTY: Values = { username: '', display_name: '', password: '', email: '', group: 'default', quota: 0, role: String(Role.Common) };
+const EMPTY: Values = {
+  username: '',
+  display_name: '',
+  password: '',
+  email: '',
+  group: 'default',
+  quota: 0,
+  role: String(Role.Common),
+};
 
 /** Create a user, or edit one (an empty password keeps the current one). */
 export function UserForm(props: { opened: boolean; user: UserDto | null; onClose(): void }) {
@@ -31,8 +39,10 @@ export function UserForm(props: { opened: boolean; user: UserDto | null; onClose
   const form = useForm<Values>({
     initialValues: EMPTY,
     validate: {
-      username: (v) => (!v.trim() ? t('login.usernameRequired') : v.trim().length > 30 ? t('register.usernameTooLong') : null),
-      password: (v) => ((!editing || v) && (v.length < 8 || v.length > 20) ? t('register.passwordLength') : null),
+      username: (v) =>
+        !v.trim() ? t('login.usernameRequired') : v.trim().length > 30 ? t('register.usernameTooLong') : null,
+      password: (v) =>
+        (!editing || v) && (v.length < 8 || v.length > 20) ? t('register.passwordLength') : null,
       display_name: (v) => (v.length > 20 ? t('users.displayNameTooLong') : null),
       email: (v) => (v && !/^\S+@\S+\.\S+$/.test(v) ? t('register.emailInvalid') : null),
       quota: (v) => (!Number.isInteger(v) || v < 0 ? t('keys.quotaInvalid') : null),
@@ -44,7 +54,15 @@ export function UserForm(props: { opened: boolean; user: UserDto | null; onClose
     const u = props.user;
     form.setValues(
       u
-        ? { username: u.username, display_name: u.display_name, password: '', email: u.email, group: u.group || 'default', quota: u.quota, role: String(u.role) }
+        ? {
+            username: u.username,
+            display_name: u.display_name,
+            password: '',
+            email: u.email,
+            group: u.group || 'default',
+            quota: u.quota,
+            role: String(u.role),
+          }
         : EMPTY,
     );
   }, [props.opened, props.user]);
@@ -52,7 +70,10 @@ export function UserForm(props: { opened: boolean; user: UserDto | null; onClose
   const save = useFeedbackMutation({
     mutationFn: (body: CreateUserRequest) =>
       props.user
-        ? api<UserDto>('/api/user/', { method: 'PUT', body: json({ ...body, id: props.user.id, role: undefined }) })
+        ? api<UserDto>('/api/user/', {
+            method: 'PUT',
+            body: json({ ...body, id: props.user.id, role: undefined }),
+          })
         : api<UserDto>('/api/user/', { method: 'POST', body: json(body) }),
     success: editing ? 'users.saved' : 'users.created',
     invalidate: [['users']],
@@ -63,7 +84,12 @@ export function UserForm(props: { opened: boolean; user: UserDto | null; onClose
   if (isRoot(me)) roles.push({ value: String(Role.Admin), label: t('role.admin') });
 
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={t(editing ? 'users.editTitle' : 'users.create')} size="md">
+    <Modal
+      opened={props.opened}
+      onClose={props.onClose}
+      title={t(editing ? 'users.editTitle' : 'users.create')}
+      size="md"
+    >
       <form
         onSubmit={form.onSubmit((v) =>
           save.mutate({
@@ -78,7 +104,12 @@ export function UserForm(props: { opened: boolean; user: UserDto | null; onClose
         )}
       >
         <Stack gap="sm">
-          <TextInput label={t('login.username')} withAsterisk data-testid="user-username" {...form.getInputProps('username')} />
+          <TextInput
+            label={t('login.username')}
+            withAsterisk
+            data-testid="user-username"
+            {...form.getInputProps('username')}
+          />
           <TextInput label={t('users.displayName')} {...form.getInputProps('display_name')} />
           <PasswordInput
             label={t('login.password')}
@@ -88,7 +119,12 @@ export function UserForm(props: { opened: boolean; user: UserDto | null; onClose
             {...form.getInputProps('password')}
           />
           <TextInput label={t('register.email')} {...form.getInputProps('email')} />
-          <Select label={t('users.group')} data={groups.data ?? ['default']} allowDeselect={false} {...form.getInputProps('group')} />
+          <Select
+            label={t('users.group')}
+            data={groups.data ?? ['default']}
+            allowDeselect={false}
+            {...form.getInputProps('group')}
+          />
           <NumberInput
             label={t('users.quota')}
             description={formatQuota(form.values.quota || 0, { ...display, inCurrency: true })}
@@ -99,7 +135,14 @@ export function UserForm(props: { opened: boolean; user: UserDto | null; onClose
             data-testid="user-quota"
             {...form.getInputProps('quota')}
           />
-          {!editing ? <Select label={t('users.role')} data={roles} allowDeselect={false} {...form.getInputProps('role')} /> : null}
+          {!editing ? (
+            <Select
+              label={t('users.role')}
+              data={roles}
+              allowDeselect={false}
+              {...form.getInputProps('role')}
+            />
+          ) : null}
           <Group justify="flex-end" mt="sm">
             <Button variant="default" onClick={props.onClose}>
               {t('common.cancel')}

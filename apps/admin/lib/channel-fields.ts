@@ -46,14 +46,26 @@ export const CHANNEL_FORMS: Record<number, ChannelTypeForm> = {
   8: { baseUrlRequired: true },
   15: { keyHint: 'channels.keyHint.baidu' },
   16: { keyHint: 'channels.keyHint.zhipu' },
-  17: { extra: [{ name: 'plugin', label: 'channels.field.plugin', placeholder: 'web_search', mirrorToOther: true }] },
+  17: {
+    extra: [
+      { name: 'plugin', label: 'channels.field.plugin', placeholder: 'web_search', mirrorToOther: true },
+    ],
+  },
   18: {
     keyHint: 'channels.keyHint.xunfei',
-    extra: [{ name: 'api_version', label: 'channels.field.apiVersion', placeholder: 'v3.5', mirrorToOther: true }],
+    extra: [
+      { name: 'api_version', label: 'channels.field.apiVersion', placeholder: 'v3.5', mirrorToOther: true },
+    ],
   },
-  21: { extra: [{ name: 'library_id', label: 'channels.field.libraryId', required: true, mirrorToOther: true }] },
+  21: {
+    extra: [{ name: 'library_id', label: 'channels.field.libraryId', required: true, mirrorToOther: true }],
+  },
   23: { keyHint: 'channels.keyHint.tencent' },
-  24: { extra: [{ name: 'api_version', label: 'channels.field.apiVersion', placeholder: 'v1beta', mirrorToOther: true }] },
+  24: {
+    extra: [
+      { name: 'api_version', label: 'channels.field.apiVersion', placeholder: 'v1beta', mirrorToOther: true },
+    ],
+  },
   30: { keyOptional: true },
   33: {
     composeKey: (c) => `${c.ak ?? ''}|${c.sk ?? ''}|${c.region ?? ''}`,
@@ -84,7 +96,13 @@ export const CHANNEL_FORMS: Record<number, ChannelTypeForm> = {
     extra: [
       { name: 'region', label: 'channels.field.region', placeholder: 'us-central1', required: true },
       { name: 'vertex_ai_project_id', label: 'channels.field.projectId', required: true },
-      { name: 'vertex_ai_adc', label: 'channels.field.serviceAccount', required: true, multiline: true, json: true },
+      {
+        name: 'vertex_ai_adc',
+        label: 'channels.field.serviceAccount',
+        required: true,
+        multiline: true,
+        json: true,
+      },
     ],
   },
   43: { baseUrlRequired: true },

@@ -9,5 +9,7 @@ export const SSO_DONE_PATH = '/oauth/done/';
  * `/login?oauth_error=…` on failure.
  */
 export function startSso(provider: 'oidc' | 'github'): void {
-  window.location.assign(`${API_BASE}/api/oauth/${provider}/start?return_to=${encodeURIComponent(SSO_DONE_PATH)}`);
+  window.location.assign(
+    `${API_BASE}/api/oauth/${provider}/start?return_to=${encodeURIComponent(SSO_DONE_PATH)}`,
+  );
 }

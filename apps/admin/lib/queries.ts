@@ -8,7 +8,11 @@ import { useT } from './i18n';
 import type { MessageKey } from './i18n';
 
 export function useStatus() {
-  return useQuery({ queryKey: ['status'], queryFn: () => api<SiteStatusDto>('/api/status'), staleTime: 60_000 });
+  return useQuery({
+    queryKey: ['status'],
+    queryFn: () => api<SiteStatusDto>('/api/status'),
+    staleTime: 60_000,
+  });
 }
 
 /** How quota is displayed (dollars or units), from /api/status. */
@@ -26,7 +30,12 @@ export function useSelf(enabled = true) {
 }
 
 export function useGroups(enabled = true) {
-  return useQuery({ queryKey: ['groups'], queryFn: () => api<string[]>('/api/group/'), enabled, staleTime: 60_000 });
+  return useQuery({
+    queryKey: ['groups'],
+    queryFn: () => api<string[]>('/api/group/'),
+    enabled,
+    staleTime: 60_000,
+  });
 }
 
 export function notifySuccess(message: string) {

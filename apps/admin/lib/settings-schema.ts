@@ -23,7 +23,12 @@ export const SETTING_SECTIONS: SettingSection[] = [
     fields: [
       { key: 'SystemName', kind: 'text', label: 'settings.SystemName' },
       { key: 'Logo', kind: 'text', label: 'settings.Logo', hint: 'settings.LogoHint' },
-      { key: 'ServerAddress', kind: 'text', label: 'settings.ServerAddress', hint: 'settings.ServerAddressHint' },
+      {
+        key: 'ServerAddress',
+        kind: 'text',
+        label: 'settings.ServerAddress',
+        hint: 'settings.ServerAddressHint',
+      },
       { key: 'Notice', kind: 'textarea', label: 'settings.Notice', hint: 'settings.markdownHint' },
       { key: 'About', kind: 'textarea', label: 'settings.About', hint: 'settings.markdownHint' },
       { key: 'HomePageContent', kind: 'textarea', label: 'settings.HomePageContent' },
@@ -43,7 +48,12 @@ export const SETTING_SECTIONS: SettingSection[] = [
       { key: 'RegisterEnabled', kind: 'bool', label: 'settings.RegisterEnabled' },
       { key: 'EmailVerificationEnabled', kind: 'bool', label: 'settings.EmailVerificationEnabled' },
       { key: 'EmailDomainRestrictionEnabled', kind: 'bool', label: 'settings.EmailDomainRestrictionEnabled' },
-      { key: 'EmailDomainWhitelist', kind: 'text', label: 'settings.EmailDomainWhitelist', hint: 'settings.commaHint' },
+      {
+        key: 'EmailDomainWhitelist',
+        kind: 'text',
+        label: 'settings.EmailDomainWhitelist',
+        hint: 'settings.commaHint',
+      },
       { key: 'TurnstileCheckEnabled', kind: 'bool', label: 'settings.TurnstileCheckEnabled' },
       { key: 'TurnstileSiteKey', kind: 'text', label: 'settings.TurnstileSiteKey' },
       { key: 'TurnstileSecretKey', kind: 'secret', label: 'settings.TurnstileSecretKey' },
@@ -93,7 +103,12 @@ export const SETTING_SECTIONS: SettingSection[] = [
     label: 'settings.ratios',
     fields: [
       { key: 'ModelRatio', kind: 'ratio', label: 'settings.ModelRatio', hint: 'settings.ModelRatioHint' },
-      { key: 'CompletionRatio', kind: 'ratio', label: 'settings.CompletionRatio', hint: 'settings.CompletionRatioHint' },
+      {
+        key: 'CompletionRatio',
+        kind: 'ratio',
+        label: 'settings.CompletionRatio',
+        hint: 'settings.CompletionRatioHint',
+      },
       { key: 'GroupRatio', kind: 'ratio', label: 'settings.GroupRatio', hint: 'settings.GroupRatioHint' },
     ],
   },
@@ -103,7 +118,11 @@ export const SETTING_SECTIONS: SettingSection[] = [
     fields: [
       { key: 'RetryTimes', kind: 'number', label: 'settings.RetryTimes' },
       { key: 'ChannelDisableThreshold', kind: 'number', label: 'settings.ChannelDisableThreshold' },
-      { key: 'AutomaticDisableChannelEnabled', kind: 'bool', label: 'settings.AutomaticDisableChannelEnabled' },
+      {
+        key: 'AutomaticDisableChannelEnabled',
+        kind: 'bool',
+        label: 'settings.AutomaticDisableChannelEnabled',
+      },
       { key: 'AutomaticEnableChannelEnabled', kind: 'bool', label: 'settings.AutomaticEnableChannelEnabled' },
       { key: 'LogConsumeEnabled', kind: 'bool', label: 'settings.LogConsumeEnabled' },
       { key: 'ApproximateTokenEnabled', kind: 'bool', label: 'settings.ApproximateTokenEnabled' },

@@ -3,10 +3,10 @@
  * static export at `/`, with the fake OpenAI upstream for relay calls. Every page is screenshotted into
  * reports/screenshots/, and any console error or uncaught page error fails the test.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { FakeProvider, predictChatUsage, startFakeOpenAI } from '@one-api/llm-testing';
+import { FakeProvider, startFakeOpenAI } from '@one-api/llm-testing';
 import {
   computeQuota,
   defaultCompletionRatios,
@@ -58,8 +58,10 @@ describe('admin app in Chromium', () => {
     if (!existsSync(ADMIN_INDEX)) {
       throw new Error(`The admin app is not built (${ADMIN_INDEX} missing): run \`npm run build\` first`);
     }
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
     mkdirSync(SHOTS, { recursive: true });
+    for (const f of readdirSync(SHOTS)) if (/^admin-.*\.png$/.test(f)) rmSync(resolve(SHOTS, f));
     fake = await startFakeOpenAI();
     // as on a fresh install: root must replace the seeded password before anything else
     t = await startTestApp({ env: { FORCE_ROOT_PASSWORD_CHANGE: 'true' } });
@@ -98,14 +100,21 @@ describe('admin app in Chromium', () => {
     p.on('pageerror', (err) => consoleErrors.push(`[pageerror] ${err.message} @ ${p.url()}`));
     // name the failing URL (the console only says "Failed to load resource")
     p.on('response', (res) => {
-      if (res.status() >= 400) consoleErrors.push(`[http ${res.status()}] ${res.request().method()} ${res.url()}`);
+      if (res.status() >= 400)
+        consoleErrors.push(`[http ${res.status()}] ${res.request().method()} ${res.url()}`);
     });
     return p;
   }
 
+  let shots = 0;
+  /** reports/screenshots/admin-NN-<name>.png, numbered in the order of the flow */
   async function shot(name: string, p: Page = page): Promise<void> {
     await p.waitForLoadState('networkidle');
-    await p.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+    shots += 1;
+    await p.screenshot({
+      path: resolve(SHOTS, `admin-${String(shots).padStart(2, '0')}-${name}.png`),
+      fullPage: true,
+    });
   }
 
   async function signIn(p: Page, username: string, password: string): Promise<void> {
@@ -153,16 +162,16 @@ describe('admin app in Chromium', () => {
     await page.goto('/');
     await page.waitForURL('**/login/');
     await page.getByTestId('login-submit').waitFor();
-    await shot('01-login');
+    await shot('login');
     await signIn(page, 'root', '123456');
     await page.getByTestId('forced-password').fill(ROOT_PASSWORD);
     await page.getByTestId('forced-confirm').fill(ROOT_PASSWORD);
-    await shot('02-forced-password-change');
+    await shot('forced-password-change');
     await page.getByTestId('forced-submit').click();
     await page.getByTestId('stat-quota-left').waitFor();
     root = await t.login('root', ROOT_PASSWORD);
     expect((await root.get('/api/user/self')).body.data.password_change_required).toBeUndefined();
-    await shot('03-dashboard-empty');
+    await shot('dashboard-empty');
   });
 
   it('creates a channel pointing at the fake provider', async () => {
@@ -173,7 +182,7 @@ describe('admin app in Chromium', () => {
     await page.getByTestId('channel-base-url').fill(fake.url);
     await page.getByTestId('channel-key').fill('fake-upstream-key');
     await fillTags(page, 'channel-models', [MODEL, 'gpt-4o']);
-    await shot('03-channel-form');
+    await shot('channel-form');
     await page.getByTestId('channel-submit').click();
     await page.getByText('Channel created').waitFor();
     const row = page.getByTestId('channels-table').locator('tbody tr', { hasText: 'fake openai' });
@@ -181,20 +190,35 @@ describe('admin app in Chromium', () => {
     channelId = Number(await row.getAttribute('data-row-key'));
     expect(channelId).toBeGreaterThan(0);
     const stored = (await root.get(`/api/channel/${channelId}`)).body.data;
-    expect(stored).toMatchObject({ type: 1, base_url: fake.url, models: `${MODEL},gpt-4o`, group: 'default' });
-    await shot('04-channels');
+    expect(stored).toMatchObject({
+      type: 1,
+      base_url: fake.url,
+      models: `${MODEL},gpt-4o`,
+      group: 'default',
+    });
+    await shot('channels');
   });
 
-  it('tests the channel (when the server has GET /api/channel/test/:id)', async () => {
-    const probe = await root.get(`/api/channel/test/${channelId}`);
-    if (probe.status === 404 && /Invalid URL/.test(String(probe.body?.message))) {
-      // Blocked on the server: One API's channel test endpoint is not implemented yet (issue 6).
-      console.warn('admin e2e: GET /api/channel/test/:id is not served yet; the channel test step is skipped');
-      return;
-    }
+  it('tests the channel with latency and reply, then all channels with a progress bar', async () => {
     await page.getByTestId(`channel-test-${channelId}`).click();
-    await page.getByTestId(`channel-test-result-${channelId}`).filter({ hasText: ' s' }).waitFor();
-    await shot('05-channel-tested');
+    await page.getByText(/^"fake openai" answered in \d+\.\d\d s$/).waitFor();
+    const badge = page.getByTestId(`channel-test-result-${channelId}`);
+    await badge.filter({ hasText: /^\d+\.\d\d s$/ }).waitFor();
+    await badge.hover();
+    // the tooltip carries the upstream's reply to the test prompt
+    const reply = page.getByRole('tooltip');
+    await reply.waitFor();
+    expect((await reply.innerText()).trim().length).toBeGreaterThan(0);
+    expect(fake.requests.length).toBe(1);
+    await shot('channel-tested');
+    await page.getByTestId('channel-test-all').click();
+    await page.getByTestId('test-all-progress').getByText('Tested 1 of 1 (0 failed)').waitFor();
+    await page.getByText('All channels tested: 1 passed, 0 failed').waitFor();
+    expect(fake.requests.length).toBe(2);
+    const stored = (await root.get(`/api/channel/${channelId}`)).body.data;
+    expect(stored.test_time).toBeGreaterThan(0);
+    await shot('channels-tested-all');
+    fake.reset();
   });
 
   it('creates an API key and copies the sk- key once shown', async () => {
@@ -203,20 +227,20 @@ describe('admin app in Chromium', () => {
     await page.getByTestId('key-create').click();
     await page.getByTestId('key-name').fill('e2e key');
     await page.getByTestId('key-quota').fill('10000000');
-    await shot('06-key-form');
+    await shot('key-form');
     await page.getByTestId('key-submit').click();
     const shown = page.getByTestId('created-key');
     await shown.waitFor();
     rootKey = (await shown.innerText()).trim();
     expect(rootKey).toMatch(/^sk-[A-Za-z0-9]{48}$/);
     await page.getByTestId('copy-created-key').click();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(rootKey);
-    await shot('07-key-created');
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(rootKey);
+    await shot('key-created');
     await page.keyboard.press('Escape');
     await page.getByTestId('keys-table').locator('tbody tr', { hasText: 'e2e key' }).waitFor();
     const tokens = (await root.get('/api/token/')).body.data as Array<{ name: string; remain_quota: number }>;
     expect(tokens.find((k) => k.name === 'e2e key')).toMatchObject({ remain_quota: 10000000 });
-    await shot('08-keys');
+    await shot('keys');
   });
 
   it('shows a relay call made with the key in the logs with its cost', async () => {
@@ -238,7 +262,7 @@ describe('admin app in Chromium', () => {
     expect(Number(await cost.getAttribute('data-quota'))).toBe(expected);
     expect((await cost.innerText()).trim()).toBe(usd(expected));
     await expect(row.innerText()).resolves.toContain('e2e key');
-    await shot('09-logs');
+    await shot('logs');
   });
 
   it('shows the call in the dashboard charts', async () => {
@@ -250,7 +274,7 @@ describe('admin app in Chromium', () => {
     const modelRow = page.getByTestId('dashboard-models').locator('tbody tr', { hasText: MODEL });
     await expect(modelRow.locator('td').nth(1).innerText()).resolves.toBe('1');
     await expect(page.getByTestId('stat-requests').innerText()).resolves.toBe('1');
-    await shot('10-dashboard');
+    await shot('dashboard');
   });
 
   it('bills the next call by a model ratio changed in settings', async () => {
@@ -266,7 +290,7 @@ describe('admin app in Chromium', () => {
     await page.getByText(`The value of "${MODEL}" must be a number of at least 0`).waitFor();
     expect(await page.getByTestId('settings-save-ratios').isDisabled()).toBe(true);
     await editor.fill(JSON.stringify({ ...table, [MODEL]: 3.5 }, null, 2));
-    await shot('11-settings-ratios');
+    await shot('settings-ratios');
     await page.getByTestId('settings-save-ratios').click();
     await page.getByText('1 settings saved').waitFor();
     const saved = (await root.get('/api/option/')).body.data as Array<{ key: string; value: string }>;
@@ -282,12 +306,15 @@ describe('admin app in Chromium', () => {
     await page.waitForURL('**/logs/');
     // the newest consume log is billed at the new ratio (the list refreshes when the page opens)
     const newest = page.getByTestId('logs-table').locator('tbody tr').first().getByTestId('log-cost');
-    await page.getByTestId('logs-table').locator(`[data-testid="log-cost"][data-quota="${expected}"]`).waitFor();
+    await page
+      .getByTestId('logs-table')
+      .locator(`[data-testid="log-cost"][data-quota="${expected}"]`)
+      .waitFor();
     expect(Number(await newest.getAttribute('data-quota'))).toBe(expected);
     expect((await newest.innerText()).trim()).toBe(usd(expected));
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-tab-general').click();
-    await shot('12-settings-general');
+    await shot('settings-general');
   });
 
   it('looks up the cost of a request by its id', async () => {
@@ -300,7 +327,7 @@ describe('admin app in Chromium', () => {
     await shown.waitFor();
     const cost = (await t.http.get(`/api/cost/request/${requestId}`)).body;
     expect((await shown.innerText()).trim()).toBe(usd(cost.quota));
-    await shot('13-cost-lookup');
+    await shot('cost-lookup');
   });
 
   it('generates redemption codes', async () => {
@@ -313,10 +340,10 @@ describe('admin app in Chromium', () => {
     const codes = (await page.getByTestId('redemption-codes').innerText()).trim().split('\n');
     expect(codes).toHaveLength(2);
     codes.forEach((c) => expect(c).toMatch(/^[0-9a-f]{32}$/));
-    await shot('14-redemption-codes');
+    await shot('redemption-codes');
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('redemptions-table').locator('tbody tr').count()).resolves.toBe(2);
-    await shot('15-redemptions');
+    await shot('redemptions');
   });
 
   it('creates a user who then sees only their own keys and logs', async () => {
@@ -326,14 +353,14 @@ describe('admin app in Chromium', () => {
     await page.getByTestId('user-username').fill('alice');
     await page.getByTestId('user-password').fill('alice-pass-1');
     await page.getByTestId('user-quota').fill('5000000');
-    await shot('16-user-form');
+    await shot('user-form');
     await page.getByTestId('user-submit').click();
     await page.getByTestId('users-table').locator('tbody tr', { hasText: 'alice' }).waitFor();
-    await shot('17-users');
+    await shot('users');
     await page.getByTestId('nav-profile').click();
     await page.waitForURL('**/profile/');
     await page.getByTestId('profile-username').filter({ hasText: 'root' }).waitFor();
-    await shot('18-profile');
+    await shot('profile');
 
     await signOut(page);
     await signIn(page, 'alice', 'alice-pass-1');
@@ -353,7 +380,7 @@ describe('admin app in Chromium', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('keys-table').locator('tbody tr', { hasText: 'alice key' }).waitFor();
     expect(await page.getByTestId('keys-table').locator('tbody tr').count()).toBe(1);
-    await shot('19-user-keys');
+    await shot('user-keys');
 
     await relayCall(aliceKey, 'Alice says hi.');
     await page.getByTestId('nav-logs').click();
@@ -364,7 +391,7 @@ describe('admin app in Chromium', () => {
     expect(await rows.count()).toBe(1);
     await expect(rows.first().innerText()).resolves.toContain('alice key');
     expect(await page.getByText('e2e key').count()).toBe(0);
-    await shot('20-user-logs');
+    await shot('user-logs');
   });
 
   it('switches to Chinese and the dark theme, and fits a phone screen', async () => {
@@ -373,18 +400,18 @@ describe('admin app in Chromium', () => {
     await page.getByTestId('lang-switch').getByText('中文').click();
     await page.getByTestId('nav-overview').filter({ hasText: '数据看板' }).waitFor();
     await page.getByTestId('theme-toggle').click();
-    await page.waitForFunction(() => document.documentElement.dataset.mantineColorScheme === 'dark');
-    await shot('21-dashboard-zh-dark');
+    await page.waitForFunction("document.documentElement.dataset.mantineColorScheme === 'dark'");
+    await shot('dashboard-zh-dark');
     await page.setViewportSize({ width: 390, height: 844 });
     // the navigation folds behind the burger button
     await page.getByRole('button', { name: '菜单' }).waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
-    await shot('22-dashboard-phone');
+    await shot('dashboard-phone');
     await page.getByRole('button', { name: '菜单' }).click();
     await page.getByTestId('nav-logs').click();
     await page.waitForURL('**/logs/');
-    await shot('23-logs-phone');
+    await shot('logs-phone');
   });
 
   it('shows the sign-up page to visitors', async () => {
@@ -392,7 +419,7 @@ describe('admin app in Chromium', () => {
     const p = await watchedPage(visitor);
     await p.goto('/register/');
     await p.getByRole('button', { name: 'Create account' }).waitFor();
-    await shot('24-register', p);
+    await shot('register', p);
     await visitor.close();
   });
 });

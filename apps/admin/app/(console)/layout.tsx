@@ -1,5 +1,18 @@
 'use client';
-import { AppShell, Avatar, Burger, Center, Group, Image, Loader, Menu, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
+import {
+  AppShell,
+  Avatar,
+  Burger,
+  Center,
+  Group,
+  Image,
+  Loader,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -127,7 +140,9 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
           ))}
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>{user.password_change_required ? <ForcedPasswordChange user={user} /> : children}</AppShell.Main>
+      <AppShell.Main>
+        {user.password_change_required ? <ForcedPasswordChange user={user} /> : children}
+      </AppShell.Main>
     </AppShell>
   );
 }

@@ -34,7 +34,8 @@ function LoginForm() {
   }, [user, router]);
 
   const login = useMutation({
-    mutationFn: (body: LoginRequest) => api<LoginUserDto>('/api/user/login', { method: 'POST', body: json(body) }),
+    mutationFn: (body: LoginRequest) =>
+      api<LoginUserDto>('/api/user/login', { method: 'POST', body: json(body) }),
     onSuccess: (data) => {
       storeUser(data);
       router.replace('/overview/');
@@ -68,8 +69,18 @@ function LoginForm() {
           )}
         >
           <Stack gap="sm">
-            <TextInput label={t('login.username')} autoComplete="username" name="username" {...form.getInputProps('username')} />
-            <PasswordInput label={t('login.password')} autoComplete="current-password" name="password" {...form.getInputProps('password')} />
+            <TextInput
+              label={t('login.username')}
+              autoComplete="username"
+              name="username"
+              {...form.getInputProps('username')}
+            />
+            <PasswordInput
+              label={t('login.password')}
+              autoComplete="current-password"
+              name="password"
+              {...form.getInputProps('password')}
+            />
             {needsTotp ? (
               <TextInput
                 label={t('login.totp')}

@@ -27,7 +27,12 @@ function RegisterForm() {
       aff_code: params.get('aff') ?? '',
     },
     validate: {
-      username: (v) => (v.trim() ? (v.trim().length > 30 ? t('register.usernameTooLong') : null) : t('login.usernameRequired')),
+      username: (v) =>
+        v.trim()
+          ? v.trim().length > 30
+            ? t('register.usernameTooLong')
+            : null
+          : t('login.usernameRequired'),
       password: (v) => (v.length >= 8 && v.length <= 20 ? null : t('register.passwordLength')),
       confirm: (v, values) => (v === values.password ? null : t('register.passwordMismatch')),
       email: (v) => (needsEmail && !/^\S+@\S+\.\S+$/.test(v) ? t('register.emailInvalid') : null),
@@ -67,13 +72,25 @@ function RegisterForm() {
     >
       <Stack gap="sm">
         <TextInput label={t('login.username')} autoComplete="username" {...form.getInputProps('username')} />
-        <PasswordInput label={t('login.password')} autoComplete="new-password" {...form.getInputProps('password')} />
-        <PasswordInput label={t('register.confirm')} autoComplete="new-password" {...form.getInputProps('confirm')} />
+        <PasswordInput
+          label={t('login.password')}
+          autoComplete="new-password"
+          {...form.getInputProps('password')}
+        />
+        <PasswordInput
+          label={t('register.confirm')}
+          autoComplete="new-password"
+          {...form.getInputProps('confirm')}
+        />
         {needsEmail ? (
           <>
             <TextInput label={t('register.email')} type="email" {...form.getInputProps('email')} />
             <Group align="flex-end" gap="xs" wrap="nowrap">
-              <TextInput style={{ flex: 1 }} label={t('register.code')} {...form.getInputProps('verification_code')} />
+              <TextInput
+                style={{ flex: 1 }}
+                label={t('register.code')}
+                {...form.getInputProps('verification_code')}
+              />
               <Button variant="default" loading={sendCode.isPending} onClick={() => sendCode.mutate()}>
                 {t('register.sendCode')}
               </Button>

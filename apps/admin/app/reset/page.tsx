@@ -25,7 +25,12 @@ export default function ResetRequestPage() {
         <form onSubmit={form.onSubmit((v) => send.mutate(v.email.trim()))}>
           <Stack gap="sm">
             <Text size="sm">{t('reset.hint')}</Text>
-            <TextInput label={t('register.email')} type="email" autoComplete="email" {...form.getInputProps('email')} />
+            <TextInput
+              label={t('register.email')}
+              type="email"
+              autoComplete="email"
+              {...form.getInputProps('email')}
+            />
             {send.error ? (
               <Alert color="red" role="alert">
                 {send.error.message}

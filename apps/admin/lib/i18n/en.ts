@@ -77,12 +77,14 @@ export const en = {
   'reset.send': 'Send the link',
   'reset.sent': 'If an account uses this address, a reset link is on its way. Check your inbox.',
   'reset.badLink': 'This reset link is incomplete: open the link from the email again.',
-  'reset.confirmHint': 'Reset the password of the account with the email {email}? A new password will be shown.',
+  'reset.confirmHint':
+    'Reset the password of the account with the email {email}? A new password will be shown.',
   'reset.confirm': 'Reset the password',
   'reset.done': 'Your new password (copy it, then change it on the profile page):',
 
   'forced.title': 'Change the default password',
-  'forced.hint': 'Root still has the password 123456 that every installation starts with. Choose a new one to continue.',
+  'forced.hint':
+    'Root still has the password 123456 that every installation starts with. Choose a new one to continue.',
   'forced.same': 'Choose a password other than 123456',
   'forced.submit': 'Change password',
   'forced.done': 'Password changed',
@@ -155,7 +157,8 @@ export const en = {
   'keys.nameRequired': 'Enter a name',
   'keys.nameTooLong': 'At most 30 characters',
   'keys.createdTitle': 'Your new API key',
-  'keys.createdHint': 'Copy the key now and keep it somewhere safe. Send it as "Authorization: Bearer <key>".',
+  'keys.createdHint':
+    'Copy the key now and keep it somewhere safe. Send it as "Authorization: Bearer <key>".',
   'keys.createdNotice': 'API key created',
   'keys.saved': 'API key saved',
   'keys.enabled': 'API key enabled',
@@ -402,7 +405,8 @@ export const en = {
   'profile.accessToken': 'Access token',
   'profile.accessTokenHint': 'For scripts calling the management API: send it as the Authorization header.',
   'profile.generate': 'Generate a new token',
-  'profile.tokenRotateConfirm': 'A new token replaces the current one; scripts using the old token stop working.',
+  'profile.tokenRotateConfirm':
+    'A new token replaces the current one; scripts using the old token stop working.',
   'profile.tokenGenerated': 'New access token generated',
   'profile.redeem': 'Redeem a code',
   'profile.redeemCode': 'Redemption code',

@@ -1,5 +1,18 @@
 'use client';
-import { ActionIcon, Badge, Button, Group, Menu, Paper, Progress, Stack, Switch, Text, TextInput, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Menu,
+  Paper,
+  Progress,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
@@ -52,13 +65,16 @@ export default function ChannelsPage() {
     queryKey: ['channels', { page, size, search }],
     queryFn: () =>
       apiEnvelope<ChannelDto[]>(
-        search ? `/api/channel/search${qs({ keyword: search, p: page, size })}` : `/api/channel/${qs({ p: page, size })}`,
+        search
+          ? `/api/channel/search${qs({ keyword: search, p: page, size })}`
+          : `/api/channel/${qs({ p: page, size })}`,
       ),
     placeholderData: keepPreviousData,
   });
 
   const setStatus = useFeedbackMutation({
-    mutationFn: (v: { id: number; status: number }) => api('/api/channel/?status_only=1', { method: 'PUT', body: json(v) }),
+    mutationFn: (v: { id: number; status: number }) =>
+      api('/api/channel/?status_only=1', { method: 'PUT', body: json(v) }),
     success: (_r, v) => t(v.status === ChannelStatus.Enabled ? 'channels.enabled' : 'channels.disabled'),
     invalidate: [['channels']],
   });
@@ -138,7 +154,11 @@ export default function ChannelsPage() {
         </Stack>
       ),
     },
-    { key: 'status', title: t('common.status'), render: (c) => <StatusBadge kind="channel" status={c.status} /> },
+    {
+      key: 'status',
+      title: t('common.status'),
+      render: (c) => <StatusBadge kind="channel" status={c.status} />,
+    },
     {
       key: 'group',
       title: t('channels.groups'),
@@ -166,7 +186,12 @@ export default function ChannelsPage() {
         );
       },
     },
-    { key: 'priority', title: t('channels.priority'), render: (c) => `${c.priority} / ${c.weight}`, visibleFrom: 'lg' },
+    {
+      key: 'priority',
+      title: t('channels.priority'),
+      render: (c) => `${c.priority} / ${c.weight}`,
+      visibleFrom: 'lg',
+    },
     {
       key: 'test',
       title: t('channels.lastTest'),
@@ -175,7 +200,11 @@ export default function ChannelsPage() {
         if (outcome) {
           return (
             <Tooltip label={outcome.message || '-'} multiline maw={360}>
-              <Badge color={outcome.ok ? 'green' : 'red'} variant="light" data-testid={`channel-test-result-${c.id}`}>
+              <Badge
+                color={outcome.ok ? 'green' : 'red'}
+                variant="light"
+                data-testid={`channel-test-result-${c.id}`}
+              >
                 {outcome.ok ? `${outcome.seconds?.toFixed(2)} s` : t('channels.testFailedShort')}
               </Badge>
             </Tooltip>
@@ -205,13 +234,24 @@ export default function ChannelsPage() {
           '-'
         ),
     },
-    { key: 'used', title: t('keys.used'), render: (c) => formatQuota(c.used_quota, display), visibleFrom: 'xl' },
+    {
+      key: 'used',
+      title: t('keys.used'),
+      render: (c) => formatQuota(c.used_quota, display),
+      visibleFrom: 'xl',
+    },
     {
       key: 'actions',
       title: t('common.actions'),
       render: (c) => (
         <Group gap={6} wrap="nowrap">
-          <Button size="compact-xs" variant="light" loading={!!testing[c.id]} onClick={() => runTest(c)} data-testid={`channel-test-${c.id}`}>
+          <Button
+            size="compact-xs"
+            variant="light"
+            loading={!!testing[c.id]}
+            onClick={() => runTest(c)}
+            data-testid={`channel-test-${c.id}`}
+          >
             {t('channels.test')}
           </Button>
           <Switch
@@ -220,7 +260,10 @@ export default function ChannelsPage() {
             checked={c.status === ChannelStatus.Enabled}
             disabled={setStatus.isPending}
             onChange={(e) =>
-              setStatus.mutate({ id: c.id, status: e.currentTarget.checked ? ChannelStatus.Enabled : ChannelStatus.ManuallyDisabled })
+              setStatus.mutate({
+                id: c.id,
+                status: e.currentTarget.checked ? ChannelStatus.Enabled : ChannelStatus.ManuallyDisabled,
+              })
             }
           />
           <Menu position="bottom-end" withinPortal>
@@ -271,7 +314,12 @@ export default function ChannelsPage() {
             setPage(0);
           }}
         />
-        <Button variant="default" onClick={testAll} disabled={!!sweep?.running} data-testid="channel-test-all">
+        <Button
+          variant="default"
+          onClick={testAll}
+          disabled={!!sweep?.running}
+          data-testid="channel-test-all"
+        >
           {t('channels.testAll')}
         </Button>
         <Button
@@ -314,7 +362,11 @@ export default function ChannelsPage() {
               </Button>
             )}
           </Group>
-          <Progress value={sweep.total ? (sweep.done / sweep.total) * 100 : 100} color={sweep.failed ? 'orange' : 'green'} animated={sweep.running} />
+          <Progress
+            value={sweep.total ? (sweep.done / sweep.total) * 100 : 100}
+            color={sweep.failed ? 'orange' : 'green'}
+            animated={sweep.running}
+          />
         </Paper>
       ) : null}
       <DataTable
@@ -324,7 +376,13 @@ export default function ChannelsPage() {
         rowKey={(c) => c.id}
         loading={list.isFetching}
         minWidth={720}
-        paging={{ page, size, total: list.data?.total ?? 0, onPage: setPage, onSize: (s) => (setSize(s), setPage(0)) }}
+        paging={{
+          page,
+          size,
+          total: list.data?.total ?? 0,
+          onPage: setPage,
+          onSize: (s) => (setSize(s), setPage(0)),
+        }}
       />
       <ChannelForm opened={formOpen} channel={editing} onClose={form.close} />
     </Stack>

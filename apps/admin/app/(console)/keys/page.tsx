@@ -1,5 +1,17 @@
 'use client';
-import { ActionIcon, Button, Code, Group, Menu, Modal, Stack, Switch, Text, TextInput, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Button,
+  Code,
+  Group,
+  Menu,
+  Modal,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -29,12 +41,17 @@ export default function KeysPage() {
   const list = useQuery({
     queryKey: ['tokens', { page, size, search }],
     queryFn: () =>
-      apiEnvelope<TokenDto[]>(search ? `/api/token/search${qs({ keyword: search, p: page, size })}` : `/api/token/${qs({ p: page, size })}`),
+      apiEnvelope<TokenDto[]>(
+        search
+          ? `/api/token/search${qs({ keyword: search, p: page, size })}`
+          : `/api/token/${qs({ p: page, size })}`,
+      ),
     placeholderData: keepPreviousData,
   });
 
   const setStatus = useFeedbackMutation({
-    mutationFn: (v: { id: number; status: number }) => api<TokenDto>('/api/token/?status_only=1', { method: 'PUT', body: json(v) }),
+    mutationFn: (v: { id: number; status: number }) =>
+      api<TokenDto>('/api/token/?status_only=1', { method: 'PUT', body: json(v) }),
     success: (_r, v) => t(v.status === TokenStatus.Enabled ? 'keys.enabled' : 'keys.disabled'),
     invalidate: [['tokens']],
   });
@@ -46,13 +63,22 @@ export default function KeysPage() {
 
   const columns: Column<TokenDto>[] = [
     { key: 'name', title: t('keys.name'), render: (k) => <Text fw={500}>{k.name}</Text> },
-    { key: 'status', title: t('common.status'), render: (k) => <StatusBadge kind="token" status={k.status} /> },
+    {
+      key: 'status',
+      title: t('common.status'),
+      render: (k) => <StatusBadge kind="token" status={k.status} />,
+    },
     {
       key: 'remain',
       title: t('keys.remaining'),
       render: (k) => (k.unlimited_quota ? t('keys.unlimited') : formatQuota(k.remain_quota, display)),
     },
-    { key: 'used', title: t('keys.used'), render: (k) => formatQuota(k.used_quota, display), visibleFrom: 'sm' },
+    {
+      key: 'used',
+      title: t('keys.used'),
+      render: (k) => formatQuota(k.used_quota, display),
+      visibleFrom: 'sm',
+    },
     {
       key: 'models',
       title: t('keys.models'),
@@ -70,7 +96,12 @@ export default function KeysPage() {
         );
       },
     },
-    { key: 'created', title: t('common.created'), render: (k) => formatTime(k.created_time), visibleFrom: 'lg' },
+    {
+      key: 'created',
+      title: t('common.created'),
+      render: (k) => formatTime(k.created_time),
+      visibleFrom: 'lg',
+    },
     {
       key: 'expires',
       title: t('keys.expires'),
@@ -89,7 +120,10 @@ export default function KeysPage() {
             checked={k.status === TokenStatus.Enabled}
             disabled={setStatus.isPending}
             onChange={(e) =>
-              setStatus.mutate({ id: k.id, status: e.currentTarget.checked ? TokenStatus.Enabled : TokenStatus.Disabled })
+              setStatus.mutate({
+                id: k.id,
+                status: e.currentTarget.checked ? TokenStatus.Enabled : TokenStatus.Disabled,
+              })
             }
           />
           <Menu position="bottom-end" withinPortal>
@@ -155,14 +189,15 @@ export default function KeysPage() {
         rows={list.data?.data}
         rowKey={(k) => k.id}
         loading={list.isFetching}
-        paging={{ page, size, total: list.data?.total ?? 0, onPage: setPage, onSize: (s) => (setSize(s), setPage(0)) }}
+        paging={{
+          page,
+          size,
+          total: list.data?.total ?? 0,
+          onPage: setPage,
+          onSize: (s) => (setSize(s), setPage(0)),
+        }}
       />
-      <KeyForm
-        opened={formOpen}
-        token={editing}
-        onClose={form.close}
-        onCreated={(tok) => setCreated(tok)}
-      />
+      <KeyForm opened={formOpen} token={editing} onClose={form.close} onCreated={(tok) => setCreated(tok)} />
       <Modal opened={!!created} onClose={() => setCreated(null)} title={t('keys.createdTitle')} centered>
         {created ? (
           <Stack>

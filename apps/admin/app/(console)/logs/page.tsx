@@ -1,5 +1,19 @@
 'use client';
-import { Anchor, Badge, Button, Code, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  NumberInput,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -10,7 +24,14 @@ import { CopyText } from '../../../components/CopyText';
 import { DataTable, type Column } from '../../../components/DataTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { api, apiEnvelope, qs } from '../../../lib/api';
-import { formatLatency, formatNumber, formatQuota, formatTime, formatUsd, quotaToUsd } from '../../../lib/format';
+import {
+  formatLatency,
+  formatNumber,
+  formatQuota,
+  formatTime,
+  formatUsd,
+  quotaToUsd,
+} from '../../../lib/format';
 import { useT, type MessageKey } from '../../../lib/i18n';
 import { useQuotaDisplay } from '../../../lib/queries';
 import { isAdmin, useSessionUser } from '../../../lib/session';
@@ -33,7 +54,15 @@ interface Filters {
   channel: number | string;
 }
 
-const EMPTY: Filters = { type: '0', start: null, end: null, username: '', token_name: '', model_name: '', channel: '' };
+const EMPTY: Filters = {
+  type: '0',
+  start: null,
+  end: null,
+  username: '',
+  token_name: '',
+  model_name: '',
+  channel: '',
+};
 
 function toQuery(f: Filters, admin: boolean): LogQuery {
   return {
@@ -78,7 +107,15 @@ export default function LogsPage() {
   };
 
   const columns: Column<LogDto>[] = [
-    { key: 'time', title: t('logs.time'), render: (l) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatTime(l.created_at)}</Text> },
+    {
+      key: 'time',
+      title: t('logs.time'),
+      render: (l) => (
+        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+          {formatTime(l.created_at)}
+        </Text>
+      ),
+    },
     {
       key: 'type',
       title: t('logs.type'),
@@ -92,16 +129,36 @@ export default function LogsPage() {
       },
       visibleFrom: 'sm',
     },
-    ...(admin ? [{ key: 'user', title: t('logs.user'), render: (l: LogDto) => l.username, visibleFrom: 'sm' as const }] : []),
+    ...(admin
+      ? [
+          {
+            key: 'user',
+            title: t('logs.user'),
+            render: (l: LogDto) => l.username,
+            visibleFrom: 'sm' as const,
+          },
+        ]
+      : []),
     { key: 'token', title: t('logs.key'), render: (l) => l.token_name, visibleFrom: 'md' },
     { key: 'model', title: t('logs.model'), render: (l) => l.model_name },
-    ...(admin ? [{ key: 'channel', title: t('logs.channel'), render: (l: LogDto) => (l.channel ? l.channel : ''), visibleFrom: 'lg' as const }] : []),
+    ...(admin
+      ? [
+          {
+            key: 'channel',
+            title: t('logs.channel'),
+            render: (l: LogDto) => (l.channel ? l.channel : ''),
+            visibleFrom: 'lg' as const,
+          },
+        ]
+      : []),
     {
       key: 'tokens',
       title: t('logs.tokens'),
       render: (l) =>
         l.type === LogType.Consume ? (
-          <Tooltip label={`${t('logs.promptTokens')}: ${l.prompt_tokens} · ${t('logs.completionTokens')}: ${l.completion_tokens}`}>
+          <Tooltip
+            label={`${t('logs.promptTokens')}: ${l.prompt_tokens} · ${t('logs.completionTokens')}: ${l.completion_tokens}`}
+          >
             <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
               {formatNumber(l.prompt_tokens)} / {formatNumber(l.completion_tokens)}
             </Text>
@@ -125,7 +182,12 @@ export default function LogsPage() {
           ''
         ),
     },
-    { key: 'latency', title: t('logs.latency'), render: (l) => formatLatency(l.elapsed_time), visibleFrom: 'md' },
+    {
+      key: 'latency',
+      title: t('logs.latency'),
+      render: (l) => formatLatency(l.elapsed_time),
+      visibleFrom: 'md',
+    },
     {
       key: 'stream',
       title: t('logs.stream'),
@@ -184,16 +246,52 @@ export default function LogsPage() {
               ...Object.entries(TYPES).map(([value, [label]]) => ({ value, label: t(label) })),
             ]}
           />
-          <DateTimePicker label={t('logs.from')} clearable valueFormat="YYYY-MM-DD HH:mm" value={draft.start} onChange={(v) => set({ start: v })} />
-          <DateTimePicker label={t('logs.to')} clearable valueFormat="YYYY-MM-DD HH:mm" value={draft.end} onChange={(v) => set({ end: v })} />
-          {admin ? <TextInput label={t('logs.user')} value={draft.username} onChange={(e) => set({ username: e.currentTarget.value })} /> : null}
-          <TextInput label={t('logs.key')} value={draft.token_name} onChange={(e) => set({ token_name: e.currentTarget.value })} />
-          <TextInput label={t('logs.model')} value={draft.model_name} onChange={(e) => set({ model_name: e.currentTarget.value })} data-testid="logs-filter-model" />
-          {admin ? <NumberInput label={t('logs.channelId')} min={0} allowDecimal={false} value={draft.channel} onChange={(v) => set({ channel: v })} /> : null}
+          <DateTimePicker
+            label={t('logs.from')}
+            clearable
+            valueFormat="YYYY-MM-DD HH:mm"
+            value={draft.start}
+            onChange={(v) => set({ start: v })}
+          />
+          <DateTimePicker
+            label={t('logs.to')}
+            clearable
+            valueFormat="YYYY-MM-DD HH:mm"
+            value={draft.end}
+            onChange={(v) => set({ end: v })}
+          />
+          {admin ? (
+            <TextInput
+              label={t('logs.user')}
+              value={draft.username}
+              onChange={(e) => set({ username: e.currentTarget.value })}
+            />
+          ) : null}
+          <TextInput
+            label={t('logs.key')}
+            value={draft.token_name}
+            onChange={(e) => set({ token_name: e.currentTarget.value })}
+          />
+          <TextInput
+            label={t('logs.model')}
+            value={draft.model_name}
+            onChange={(e) => set({ model_name: e.currentTarget.value })}
+            data-testid="logs-filter-model"
+          />
+          {admin ? (
+            <NumberInput
+              label={t('logs.channelId')}
+              min={0}
+              allowDecimal={false}
+              value={draft.channel}
+              onChange={(v) => set({ channel: v })}
+            />
+          ) : null}
         </SimpleGrid>
         <Group justify="space-between" mt="sm">
           <Text size="sm" data-testid="logs-stat">
-            {t('logs.consumed')}: <b>{stat.data ? formatQuota(stat.data.quota, { ...display, inCurrency: true }) : '…'}</b>
+            {t('logs.consumed')}:{' '}
+            <b>{stat.data ? formatQuota(stat.data.quota, { ...display, inCurrency: true }) : '…'}</b>
           </Text>
           <Group gap="xs">
             <Button
@@ -219,7 +317,13 @@ export default function LogsPage() {
         rowKey={(l) => `${l.id}-${l.created_at}-${l.request_id}`}
         loading={list.isFetching}
         minWidth={720}
-        paging={{ page, size, total: list.data?.total ?? 0, onPage: setPage, onSize: (s) => (setSize(s), setPage(0)) }}
+        paging={{
+          page,
+          size,
+          total: list.data?.total ?? 0,
+          onPage: setPage,
+          onSize: (s) => (setSize(s), setPage(0)),
+        }}
       />
     </Stack>
   );

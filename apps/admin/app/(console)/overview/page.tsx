@@ -9,7 +9,18 @@ import { formatNumber, formatQuota, formatUsd, quotaToUsd } from '../../../lib/f
 import { useT } from '../../../lib/i18n';
 import { useQuotaDisplay, useSelf } from '../../../lib/queries';
 
-const COLORS = ['indigo.6', 'teal.6', 'orange.6', 'grape.6', 'cyan.6', 'red.6', 'lime.6', 'pink.6', 'yellow.6', 'blue.6'];
+const COLORS = [
+  'indigo.6',
+  'teal.6',
+  'orange.6',
+  'grape.6',
+  'cyan.6',
+  'red.6',
+  'lime.6',
+  'pink.6',
+  'yellow.6',
+  'blue.6',
+];
 const DAY = 86_400_000;
 
 /** The 7 UTC days the server buckets by (One API's dashboard window), oldest first. */
@@ -36,7 +47,15 @@ function summarize(rows: DashboardRowDto[]) {
     if (!m) {
       const i = models.size;
       // chart keys must not contain dots (recharts reads them as paths), so series get neutral keys
-      m = { model: name, key: `m${i}`, color: COLORS[i % COLORS.length], requests: 0, quota: 0, prompt: 0, completion: 0 };
+      m = {
+        model: name,
+        key: `m${i}`,
+        color: COLORS[i % COLORS.length],
+        requests: 0,
+        quota: 0,
+        prompt: 0,
+        completion: 0,
+      };
       models.set(name, m);
     }
     m.requests += r.RequestCount;
@@ -92,10 +111,26 @@ export default function DashboardPage() {
     <Stack>
       <PageHeader title={t('nav.dashboard')} />
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
-        <Stat label={t('dashboard.quotaLeft')} value={self.data ? formatQuota(self.data.quota, display) : '…'} testId="stat-quota-left" />
-        <Stat label={t('dashboard.usedQuota')} value={self.data ? formatQuota(self.data.used_quota, display) : '…'} testId="stat-used" />
-        <Stat label={t('dashboard.requests')} value={self.data ? formatNumber(self.data.request_count) : '…'} testId="stat-requests" />
-        <Stat label={t('dashboard.weekCost')} value={formatUsd(quotaToUsd(weekQuota, display))} testId="stat-week-cost" />
+        <Stat
+          label={t('dashboard.quotaLeft')}
+          value={self.data ? formatQuota(self.data.quota, display) : '…'}
+          testId="stat-quota-left"
+        />
+        <Stat
+          label={t('dashboard.usedQuota')}
+          value={self.data ? formatQuota(self.data.used_quota, display) : '…'}
+          testId="stat-used"
+        />
+        <Stat
+          label={t('dashboard.requests')}
+          value={self.data ? formatNumber(self.data.request_count) : '…'}
+          testId="stat-requests"
+        />
+        <Stat
+          label={t('dashboard.weekCost')}
+          value={formatUsd(quotaToUsd(weekQuota, display))}
+          testId="stat-week-cost"
+        />
       </SimpleGrid>
       <Grid>
         <Grid.Col span={{ base: 12, md: 8 }}>
@@ -128,7 +163,11 @@ export default function DashboardPage() {
                   withTooltip
                   tooltipDataSource="segment"
                   valueFormatter={(v) => formatUsd(v)}
-                  data={models.map((m) => ({ name: m.model, value: quotaToUsd(m.quota, display), color: m.color }))}
+                  data={models.map((m) => ({
+                    name: m.model,
+                    value: quotaToUsd(m.quota, display),
+                    color: m.color,
+                  }))}
                 />
               </Group>
             ) : (

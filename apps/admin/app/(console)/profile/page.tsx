@@ -1,5 +1,18 @@
 'use client';
-import { Badge, Button, Card, Code, Grid, Group, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Card,
+  Code,
+  Grid,
+  Group,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -34,24 +47,35 @@ export default function ProfilePage() {
   const self = useSelf();
   const [accessToken, setAccessToken] = useState<string | null>(null);
   const [redeemKey, setRedeemKey] = useState('');
-  const models = useQuery({ queryKey: ['available-models'], queryFn: () => api<string[]>('/api/user/available_models') });
+  const models = useQuery({
+    queryKey: ['available-models'],
+    queryFn: () => api<string[]>('/api/user/available_models'),
+  });
   const aff = useQuery({ queryKey: ['aff'], queryFn: () => api<string>('/api/user/aff') });
 
   const form = useForm({
     initialValues: { username: '', display_name: '', password: '', confirm: '' },
     validate: {
-      username: (v) => (!v.trim() ? t('login.usernameRequired') : v.trim().length > 30 ? t('register.usernameTooLong') : null),
+      username: (v) =>
+        !v.trim() ? t('login.usernameRequired') : v.trim().length > 30 ? t('register.usernameTooLong') : null,
       display_name: (v) => (v.length > 20 ? t('users.displayNameTooLong') : null),
       password: (v) => (v && (v.length < 8 || v.length > 20) ? t('register.passwordLength') : null),
       confirm: (v, values) => (v === values.password ? null : t('register.passwordMismatch')),
     },
   });
   useEffect(() => {
-    if (self.data) form.setValues({ username: self.data.username, display_name: self.data.display_name, password: '', confirm: '' });
+    if (self.data)
+      form.setValues({
+        username: self.data.username,
+        display_name: self.data.display_name,
+        password: '',
+        confirm: '',
+      });
   }, [self.data]);
 
   const update = useFeedbackMutation({
-    mutationFn: (body: UpdateSelfRequest) => api<UserDto>('/api/user/self', { method: 'PUT', body: json(body) }),
+    mutationFn: (body: UpdateSelfRequest) =>
+      api<UserDto>('/api/user/self', { method: 'PUT', body: json(body) }),
     success: 'profile.saved',
     invalidate: [['self']],
     onSuccess: (u) => {
@@ -73,7 +97,9 @@ export default function ProfilePage() {
   });
 
   const u = self.data;
-  const inviteLink = aff.data ? `${typeof window === 'undefined' ? '' : window.location.origin}/register/?aff=${aff.data}` : '';
+  const inviteLink = aff.data
+    ? `${typeof window === 'undefined' ? '' : window.location.origin}/register/?aff=${aff.data}`
+    : '';
 
   return (
     <Stack>
@@ -82,7 +108,11 @@ export default function ProfilePage() {
         <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }}>
           <Field label={t('login.username')} value={u?.username ?? '…'} testId="profile-username" />
           <Field label={t('users.group')} value={u?.group ?? '…'} />
-          <Field label={t('dashboard.quotaLeft')} value={u ? formatQuota(u.quota, display) : '…'} testId="profile-quota" />
+          <Field
+            label={t('dashboard.quotaLeft')}
+            value={u ? formatQuota(u.quota, display) : '…'}
+            testId="profile-quota"
+          />
           <Field label={t('dashboard.usedQuota')} value={u ? formatQuota(u.used_quota, display) : '…'} />
           <Field label={t('dashboard.requests')} value={u ? formatNumber(u.request_count) : '…'} />
           <Field label="ID" value={u ? String(u.id) : '…'} />
@@ -96,14 +126,31 @@ export default function ProfilePage() {
             </Title>
             <form
               onSubmit={form.onSubmit((v) =>
-                update.mutate({ username: v.username.trim(), display_name: v.display_name.trim(), password: v.password }),
+                update.mutate({
+                  username: v.username.trim(),
+                  display_name: v.display_name.trim(),
+                  password: v.password,
+                }),
               )}
             >
               <Stack gap="sm">
                 <TextInput label={t('login.username')} {...form.getInputProps('username')} />
-                <TextInput label={t('users.displayName')} {...form.getInputProps('display_name')} data-testid="profile-display-name" />
-                <PasswordInput label={t('profile.newPassword')} description={t('users.passwordKeep')} autoComplete="new-password" {...form.getInputProps('password')} />
-                <PasswordInput label={t('register.confirm')} autoComplete="new-password" {...form.getInputProps('confirm')} />
+                <TextInput
+                  label={t('users.displayName')}
+                  {...form.getInputProps('display_name')}
+                  data-testid="profile-display-name"
+                />
+                <PasswordInput
+                  label={t('profile.newPassword')}
+                  description={t('users.passwordKeep')}
+                  autoComplete="new-password"
+                  {...form.getInputProps('password')}
+                />
+                <PasswordInput
+                  label={t('register.confirm')}
+                  autoComplete="new-password"
+                  {...form.getInputProps('confirm')}
+                />
                 <Group justify="flex-end">
                   <Button type="submit" loading={update.isPending} data-testid="profile-save">
                     {t('common.save')}
@@ -151,8 +198,19 @@ export default function ProfilePage() {
                 {t('profile.redeem')}
               </Title>
               <Group gap="xs" align="flex-end" wrap="nowrap">
-                <TextInput style={{ flex: 1 }} label={t('profile.redeemCode')} value={redeemKey} onChange={(e) => setRedeemKey(e.currentTarget.value)} data-testid="redeem-code" />
-                <Button loading={redeem.isPending} disabled={!redeemKey.trim()} onClick={() => redeem.mutate(redeemKey.trim())} data-testid="redeem-submit">
+                <TextInput
+                  style={{ flex: 1 }}
+                  label={t('profile.redeemCode')}
+                  value={redeemKey}
+                  onChange={(e) => setRedeemKey(e.currentTarget.value)}
+                  data-testid="redeem-code"
+                />
+                <Button
+                  loading={redeem.isPending}
+                  disabled={!redeemKey.trim()}
+                  onClick={() => redeem.mutate(redeemKey.trim())}
+                  data-testid="redeem-submit"
+                >
                   {t('profile.redeemSubmit')}
                 </Button>
               </Group>

@@ -1,5 +1,18 @@
 'use client';
-import { ActionIcon, Button, Code, Group, Menu, Modal, NumberInput, ScrollArea, Stack, Switch, Text, TextInput } from '@mantine/core';
+import {
+  ActionIcon,
+  Button,
+  Code,
+  Group,
+  Menu,
+  Modal,
+  NumberInput,
+  ScrollArea,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -27,7 +40,10 @@ export default function RedemptionsPage() {
   const form = useForm<CreateRedemptionRequest>({
     initialValues: { name: '', quota: 500000, count: 1 },
     validate: {
-      name: (v) => (v.trim().length < 1 || new TextEncoder().encode(v.trim()).length > 20 ? t('redemptions.nameInvalid') : null),
+      name: (v) =>
+        v.trim().length < 1 || new TextEncoder().encode(v.trim()).length > 20
+          ? t('redemptions.nameInvalid')
+          : null,
       quota: (v) => (!Number.isInteger(v) || v < 1 ? t('keys.quotaInvalid') : null),
       count: (v) => (!Number.isInteger(v) || v < 1 || v > 100 ? t('redemptions.countInvalid') : null),
     },
@@ -37,13 +53,16 @@ export default function RedemptionsPage() {
     queryKey: ['redemptions', { page, size, search }],
     queryFn: () =>
       apiEnvelope<RedemptionDto[]>(
-        search ? `/api/redemption/search${qs({ keyword: search, p: page, size })}` : `/api/redemption/${qs({ p: page, size })}`,
+        search
+          ? `/api/redemption/search${qs({ keyword: search, p: page, size })}`
+          : `/api/redemption/${qs({ p: page, size })}`,
       ),
     placeholderData: keepPreviousData,
   });
 
   const create = useFeedbackMutation({
-    mutationFn: (body: CreateRedemptionRequest) => api<string[]>('/api/redemption/', { method: 'POST', body: json(body) }),
+    mutationFn: (body: CreateRedemptionRequest) =>
+      api<string[]>('/api/redemption/', { method: 'POST', body: json(body) }),
     success: (r) => t('redemptions.created', { n: r.length }),
     invalidate: [['redemptions']],
     onSuccess: (r) => {
@@ -53,7 +72,8 @@ export default function RedemptionsPage() {
     },
   });
   const setStatus = useFeedbackMutation({
-    mutationFn: (v: { id: number; status: number }) => api('/api/redemption/?status_only=1', { method: 'PUT', body: json(v) }),
+    mutationFn: (v: { id: number; status: number }) =>
+      api('/api/redemption/?status_only=1', { method: 'PUT', body: json(v) }),
     success: 'common.saved',
     invalidate: [['redemptions']],
   });
@@ -66,10 +86,24 @@ export default function RedemptionsPage() {
   const columns: Column<RedemptionDto>[] = [
     { key: 'id', title: 'ID', render: (r) => r.id, visibleFrom: 'md', width: 60 },
     { key: 'name', title: t('redemptions.name'), render: (r) => r.name },
-    { key: 'status', title: t('common.status'), render: (r) => <StatusBadge kind="redemption" status={r.status} /> },
+    {
+      key: 'status',
+      title: t('common.status'),
+      render: (r) => <StatusBadge kind="redemption" status={r.status} />,
+    },
     { key: 'quota', title: t('users.quota'), render: (r) => formatQuota(r.quota, display) },
-    { key: 'created', title: t('common.created'), render: (r) => formatTime(r.created_time), visibleFrom: 'md' },
-    { key: 'redeemed', title: t('redemptions.redeemed'), render: (r) => formatTime(r.redeemed_time), visibleFrom: 'md' },
+    {
+      key: 'created',
+      title: t('common.created'),
+      render: (r) => formatTime(r.created_time),
+      visibleFrom: 'md',
+    },
+    {
+      key: 'redeemed',
+      title: t('redemptions.redeemed'),
+      render: (r) => formatTime(r.redeemed_time),
+      visibleFrom: 'md',
+    },
     {
       key: 'actions',
       title: t('common.actions'),
@@ -82,7 +116,10 @@ export default function RedemptionsPage() {
             disabled={r.status === RedemptionStatus.Used || setStatus.isPending}
             checked={r.status === RedemptionStatus.Enabled}
             onChange={(e) =>
-              setStatus.mutate({ id: r.id, status: e.currentTarget.checked ? RedemptionStatus.Enabled : RedemptionStatus.Disabled })
+              setStatus.mutate({
+                id: r.id,
+                status: e.currentTarget.checked ? RedemptionStatus.Enabled : RedemptionStatus.Disabled,
+              })
             }
           />
           <Menu position="bottom-end" withinPortal>
@@ -134,12 +171,23 @@ export default function RedemptionsPage() {
         rows={list.data?.data}
         rowKey={(r) => r.id}
         loading={list.isFetching}
-        paging={{ page, size, total: list.data?.total ?? 0, onPage: setPage, onSize: (s) => (setSize(s), setPage(0)) }}
+        paging={{
+          page,
+          size,
+          total: list.data?.total ?? 0,
+          onPage: setPage,
+          onSize: (s) => (setSize(s), setPage(0)),
+        }}
       />
       <Modal opened={createOpen} onClose={createModal.close} title={t('redemptions.create')}>
         <form onSubmit={form.onSubmit((v) => create.mutate({ ...v, name: v.name.trim() }))}>
           <Stack gap="sm">
-            <TextInput label={t('redemptions.name')} withAsterisk data-testid="redemption-name" {...form.getInputProps('name')} />
+            <TextInput
+              label={t('redemptions.name')}
+              withAsterisk
+              data-testid="redemption-name"
+              {...form.getInputProps('name')}
+            />
             <NumberInput
               label={t('users.quota')}
               description={formatQuota(form.values.quota || 0, { ...display, inCurrency: true })}
@@ -149,7 +197,14 @@ export default function RedemptionsPage() {
               thousandSeparator=","
               {...form.getInputProps('quota')}
             />
-            <NumberInput label={t('redemptions.count')} min={1} max={100} allowDecimal={false} data-testid="redemption-count" {...form.getInputProps('count')} />
+            <NumberInput
+              label={t('redemptions.count')}
+              min={1}
+              max={100}
+              allowDecimal={false}
+              data-testid="redemption-count"
+              {...form.getInputProps('count')}
+            />
             <Group justify="flex-end">
               <Button variant="default" onClick={createModal.close}>
                 {t('common.cancel')}

@@ -1,5 +1,19 @@
 'use client';
-import { Alert, Button, Group, JsonInput, NumberInput, Paper, PasswordInput, Stack, Switch, Tabs, Text, Textarea, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  JsonInput,
+  NumberInput,
+  Paper,
+  PasswordInput,
+  Stack,
+  Switch,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { OptionDto } from '@one-api/contracts';
@@ -8,7 +22,13 @@ import { api, json } from '../../../lib/api';
 import { useT, type Translate } from '../../../lib/i18n';
 import { notifyError, notifySuccess } from '../../../lib/queries';
 import { isRoot, useSessionUser } from '../../../lib/session';
-import { prettyJson, ratioProblem, SETTING_SECTIONS, type SettingField, type SettingSection } from '../../../lib/settings-schema';
+import {
+  prettyJson,
+  ratioProblem,
+  SETTING_SECTIONS,
+  type SettingField,
+  type SettingSection,
+} from '../../../lib/settings-schema';
 
 function ratioError(t: Translate, text: string): string | null {
   const problem = ratioProblem(text);
@@ -34,7 +54,13 @@ function SectionForm({ section, saved }: { section: SettingSection; saved: Recor
   const client = useQueryClient();
   const initial = useMemo(() => {
     const v: Record<string, string> = {};
-    for (const f of section.fields) v[f.key] = f.kind === 'secret' ? '' : f.kind === 'ratio' ? prettyJson(saved[f.key] ?? '{}') : (saved[f.key] ?? '');
+    for (const f of section.fields)
+      v[f.key] =
+        f.kind === 'secret'
+          ? ''
+          : f.kind === 'ratio'
+            ? prettyJson(saved[f.key] ?? '{}')
+            : (saved[f.key] ?? '');
     return v;
   }, [section, saved]);
   const [values, setValues] = useState(initial);
@@ -44,11 +70,15 @@ function SectionForm({ section, saved }: { section: SettingSection; saved: Recor
   const errors: Record<string, string | null> = {};
   for (const f of section.fields) {
     if (f.kind === 'ratio') errors[f.key] = ratioError(t, values[f.key]);
-    if (f.kind === 'number' && (values[f.key].trim() === '' || !Number.isFinite(Number(values[f.key])))) errors[f.key] = t('settings.numberInvalid');
+    if (f.kind === 'number' && (values[f.key].trim() === '' || !Number.isFinite(Number(values[f.key]))))
+      errors[f.key] = t('settings.numberInvalid');
   }
   const invalid = Object.values(errors).some(Boolean);
   const changed = section.fields.filter((f) =>
-    f.kind === 'secret' ? values[f.key].trim() !== '' : normalize(f, values[f.key]) !== normalize(f, f.kind === 'ratio' ? prettyJson(saved[f.key] ?? '{}') : (saved[f.key] ?? '')),
+    f.kind === 'secret'
+      ? values[f.key].trim() !== ''
+      : normalize(f, values[f.key]) !==
+        normalize(f, f.kind === 'ratio' ? prettyJson(saved[f.key] ?? '{}') : (saved[f.key] ?? '')),
   );
   // Settings a switch depends on are saved before the switch itself (e.g. the client id before enabling OAuth).
   const ordered = [...changed.filter((f) => f.kind !== 'bool'), ...changed.filter((f) => f.kind === 'bool')];
@@ -58,7 +88,10 @@ function SectionForm({ section, saved }: { section: SettingSection; saved: Recor
     let done = 0;
     try {
       for (const f of ordered) {
-        await api('/api/option/', { method: 'PUT', body: json({ key: f.key, value: normalize(f, values[f.key]) }) });
+        await api('/api/option/', {
+          method: 'PUT',
+          body: json({ key: f.key, value: normalize(f, values[f.key]) }),
+        });
         done += 1;
       }
       notifySuccess(t('settings.saved', { n: done }));
@@ -118,7 +151,17 @@ function SectionForm({ section, saved }: { section: SettingSection; saved: Recor
               );
             case 'textarea':
               return (
-                <Textarea key={f.key} label={label} description={description} autosize minRows={2} maxRows={10} value={values[f.key]} onChange={(e) => set(f.key, e.currentTarget.value)} data-testid={testId} />
+                <Textarea
+                  key={f.key}
+                  label={label}
+                  description={description}
+                  autosize
+                  minRows={2}
+                  maxRows={10}
+                  value={values[f.key]}
+                  onChange={(e) => set(f.key, e.currentTarget.value)}
+                  data-testid={testId}
+                />
               );
             case 'ratio':
               return (
@@ -137,7 +180,16 @@ function SectionForm({ section, saved }: { section: SettingSection; saved: Recor
                 />
               );
             default:
-              return <TextInput key={f.key} label={label} description={description} value={values[f.key]} onChange={(e) => set(f.key, e.currentTarget.value)} data-testid={testId} />;
+              return (
+                <TextInput
+                  key={f.key}
+                  label={label}
+                  description={description}
+                  value={values[f.key]}
+                  onChange={(e) => set(f.key, e.currentTarget.value)}
+                  data-testid={testId}
+                />
+              );
           }
         })}
         <Group justify="space-between">
@@ -148,7 +200,12 @@ function SectionForm({ section, saved }: { section: SettingSection; saved: Recor
             <Button variant="default" disabled={!changed.length || saving} onClick={() => setValues(initial)}>
               {t('common.reset')}
             </Button>
-            <Button onClick={save} loading={saving} disabled={invalid || !changed.length} data-testid={`settings-save-${section.id}`}>
+            <Button
+              onClick={save}
+              loading={saving}
+              disabled={invalid || !changed.length}
+              data-testid={`settings-save-${section.id}`}
+            >
               {t('common.save')}
             </Button>
           </Group>
@@ -162,8 +219,15 @@ export default function SettingsPage() {
   const t = useT();
   const me = useSessionUser();
   const root = isRoot(me);
-  const options = useQuery({ queryKey: ['options'], queryFn: () => api<OptionDto[]>('/api/option/'), enabled: root });
-  const saved = useMemo(() => Object.fromEntries((options.data ?? []).map((o) => [o.key, o.value])), [options.data]);
+  const options = useQuery({
+    queryKey: ['options'],
+    queryFn: () => api<OptionDto[]>('/api/option/'),
+    enabled: root,
+  });
+  const saved = useMemo(
+    () => Object.fromEntries((options.data ?? []).map((o) => [o.key, o.value])),
+    [options.data],
+  );
 
   if (me && !root) return <Alert color="yellow">{t('settings.rootOnly')}</Alert>;
 

@@ -1,9 +1,26 @@
 'use client';
-import { ActionIcon, Badge, Button, Group, Menu, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Menu,
+  Modal,
+  NumberInput,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Role, UserStatus, type AdminTopUpRequest, type ManageUserAction, type UserDto } from '@one-api/contracts';
+import {
+  Role,
+  UserStatus,
+  type AdminTopUpRequest,
+  type ManageUserAction,
+  type UserDto,
+} from '@one-api/contracts';
 import { confirmAction } from '../../../components/confirm';
 import { DataTable, type Column } from '../../../components/DataTable';
 import { PageHeader } from '../../../components/PageHeader';
@@ -38,7 +55,11 @@ export default function UsersPage() {
   const list = useQuery({
     queryKey: ['users', { page, size, search }],
     queryFn: () =>
-      apiEnvelope<UserDto[]>(search ? `/api/user/search${qs({ keyword: search, p: page, size })}` : `/api/user/${qs({ p: page, size })}`),
+      apiEnvelope<UserDto[]>(
+        search
+          ? `/api/user/search${qs({ keyword: search, p: page, size })}`
+          : `/api/user/${qs({ p: page, size })}`,
+      ),
     placeholderData: keepPreviousData,
   });
 
@@ -98,11 +119,25 @@ export default function UsersPage() {
         );
       },
     },
-    { key: 'status', title: t('common.status'), render: (u) => <StatusBadge kind="user" status={u.status} /> },
+    {
+      key: 'status',
+      title: t('common.status'),
+      render: (u) => <StatusBadge kind="user" status={u.status} />,
+    },
     { key: 'group', title: t('users.group'), render: (u) => u.group, visibleFrom: 'md' },
     { key: 'quota', title: t('users.quota'), render: (u) => formatQuota(u.quota, display) },
-    { key: 'used', title: t('keys.used'), render: (u) => formatQuota(u.used_quota, display), visibleFrom: 'lg' },
-    { key: 'requests', title: t('dashboard.requests'), render: (u) => formatNumber(u.request_count), visibleFrom: 'lg' },
+    {
+      key: 'used',
+      title: t('keys.used'),
+      render: (u) => formatQuota(u.used_quota, display),
+      visibleFrom: 'lg',
+    },
+    {
+      key: 'requests',
+      title: t('dashboard.requests'),
+      render: (u) => formatNumber(u.request_count),
+      visibleFrom: 'lg',
+    },
     {
       key: 'actions',
       title: t('common.actions'),
@@ -131,8 +166,12 @@ export default function UsersPage() {
               ) : (
                 <Menu.Item onClick={() => act(u, 'enable')}>{t('users.action.enable')}</Menu.Item>
               )}
-              {isRoot(me) && u.role === Role.Common ? <Menu.Item onClick={() => act(u, 'promote')}>{t('users.action.promote')}</Menu.Item> : null}
-              {isRoot(me) && u.role === Role.Admin ? <Menu.Item onClick={() => act(u, 'demote')}>{t('users.action.demote')}</Menu.Item> : null}
+              {isRoot(me) && u.role === Role.Common ? (
+                <Menu.Item onClick={() => act(u, 'promote')}>{t('users.action.promote')}</Menu.Item>
+              ) : null}
+              {isRoot(me) && u.role === Role.Admin ? (
+                <Menu.Item onClick={() => act(u, 'demote')}>{t('users.action.demote')}</Menu.Item>
+              ) : null}
               <Menu.Item
                 onClick={() =>
                   confirmAction(t, {
@@ -182,10 +221,20 @@ export default function UsersPage() {
         rows={list.data?.data}
         rowKey={(u) => u.id}
         loading={list.isFetching}
-        paging={{ page, size, total: list.data?.total ?? 0, onPage: setPage, onSize: (s) => (setSize(s), setPage(0)) }}
+        paging={{
+          page,
+          size,
+          total: list.data?.total ?? 0,
+          onPage: setPage,
+          onSize: (s) => (setSize(s), setPage(0)),
+        }}
       />
       <UserForm opened={formOpen} user={editing} onClose={form.close} />
-      <Modal opened={!!topUpUser} onClose={() => setTopUpUser(null)} title={t('users.topUpTitle', { name: topUpUser?.username ?? '' })}>
+      <Modal
+        opened={!!topUpUser}
+        onClose={() => setTopUpUser(null)}
+        title={t('users.topUpTitle', { name: topUpUser?.username ?? '' })}
+      >
         <Stack>
           <NumberInput
             label={t('users.topUpAmount')}
@@ -197,7 +246,11 @@ export default function UsersPage() {
             value={topUpAmount}
             onChange={setTopUpAmount}
           />
-          <TextInput label={t('users.topUpRemark')} value={topUpRemark} onChange={(e) => setTopUpRemark(e.currentTarget.value)} />
+          <TextInput
+            label={t('users.topUpRemark')}
+            value={topUpRemark}
+            onChange={(e) => setTopUpRemark(e.currentTarget.value)}
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setTopUpUser(null)}>
               {t('common.cancel')}
@@ -206,7 +259,12 @@ export default function UsersPage() {
               loading={topUp.isPending}
               disabled={!(Number(topUpAmount) >= 1)}
               onClick={() =>
-                topUpUser && topUp.mutate({ user_id: topUpUser.id, quota: Number(topUpAmount), remark: topUpRemark || undefined })
+                topUpUser &&
+                topUp.mutate({
+                  user_id: topUpUser.id,
+                  quota: Number(topUpAmount),
+                  remark: topUpRemark || undefined,
+                })
               }
             >
               {t('users.topUp')}

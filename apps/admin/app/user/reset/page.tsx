@@ -17,7 +17,8 @@ function ResetConfirm() {
   const email = params.get('email') ?? '';
   const token = params.get('token') ?? '';
   const reset = useMutation({
-    mutationFn: (body: ResetPasswordRequest) => api<string>('/api/user/reset', { method: 'POST', body: json(body) }),
+    mutationFn: (body: ResetPasswordRequest) =>
+      api<string>('/api/user/reset', { method: 'POST', body: json(body) }),
   });
   if (!email || !token) return <Alert color="red">{t('reset.badLink')}</Alert>;
   if (reset.data) {
@@ -42,7 +43,11 @@ function ResetConfirm() {
           {reset.error.message}
         </Alert>
       ) : null}
-      <Button loading={reset.isPending} onClick={() => reset.mutate({ email, token })} data-testid="reset-confirm">
+      <Button
+        loading={reset.isPending}
+        onClick={() => reset.mutate({ email, token })}
+        data-testid="reset-confirm"
+      >
         {t('reset.confirm')}
       </Button>
     </Stack>
