@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import bcrypt from 'bcryptjs';
-import { LOGS_EXTENSION, ONE_API_TABLES } from '@one-api/server-db';
+import { LOGS_EXTENSION, ONE_API_TABLES, USERS_TOTP_EXTENSION } from '@one-api/server-db';
 import { FakeProvider, predictChatUsage, startFakeOpenAI } from '@one-api/llm-testing';
 import {
   computeQuota,
@@ -345,6 +345,9 @@ describe('an existing One API SQLite database', () => {
     expect(after.logs.slice(before.logs.length).map((c) => c.name)).toEqual(
       LOGS_EXTENSION.columns.map((c) => c.name),
     );
+    expect(after.users.slice(before.users.length).map((c) => c.name)).toEqual(
+      USERS_TOTP_EXTENSION.columns.map((c) => c.name),
+    );
     const indexesAfter = indexesOf(file);
     for (const name of indexesBefore) expect(indexesAfter).toContain(name);
     t = await startTestApp({
@@ -372,7 +375,8 @@ describe('a fresh SQLite database', () => {
         expect(mine[table.name].slice(0, theirs[table.name].length)).toEqual(theirs[table.name]);
       }
       expect(mine.logs.length - theirs.logs.length).toBe(LOGS_EXTENSION.columns.length);
-      for (const table of ONE_API_TABLES.filter((t) => t.name !== 'logs')) {
+      expect(mine.users.length - theirs.users.length).toBe(USERS_TOTP_EXTENSION.columns.length);
+      for (const table of ONE_API_TABLES.filter((t) => t.name !== 'logs' && t.name !== 'users')) {
         expect(mine[table.name]).toHaveLength(theirs[table.name].length);
       }
       const ourIndexes = indexesOf(ours);

@@ -1,4 +1,4 @@
-import { OpenAiStreamTap } from './openai-stream-tap';
+import { OpenAiStreamForwarder } from './openai-stream-tap';
 
 const chunk = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
 const STREAM =
@@ -21,7 +21,7 @@ const STREAM =
   }) +
   'data: [DONE]\n\n';
 
-function run(tap: OpenAiStreamTap, splitEvery: number): string {
+function run(tap: OpenAiStreamForwarder, splitEvery: number): string {
   const bytes = Buffer.from(STREAM);
   let out = '';
   for (let i = 0; i < bytes.length; i += splitEvery)
@@ -29,11 +29,11 @@ function run(tap: OpenAiStreamTap, splitEvery: number): string {
   return out + tap.finish();
 }
 
-describe('OpenAiStreamTap', () => {
+describe('OpenAiStreamForwarder', () => {
   it.each([1, 7, 64, 10000])('passes bytes unchanged and finds usage (chunks of %i bytes)', (size) => {
-    const tap = new OpenAiStreamTap(false);
+    const tap = new OpenAiStreamForwarder(false);
     expect(run(tap, size)).toBe(STREAM);
-    expect(tap.usage).toEqual({ promptTokens: 9, completionTokens: 2 });
+    expect(tap.usage).toMatchObject({ inputTokens: 9, outputTokens: 2 });
     expect(tap.streamedText).toBe('Hello');
     expect(tap.completed).toBe(true);
   });
@@ -41,12 +41,12 @@ describe('OpenAiStreamTap', () => {
   it.each([1, 13, 10000])(
     'removes the usage-only chunk the client did not ask for (chunks of %i bytes)',
     (size) => {
-      const tap = new OpenAiStreamTap(true);
+      const tap = new OpenAiStreamForwarder(true);
       const out = run(tap, size);
       expect(out).not.toContain('"usage"');
       expect(out).toContain('"content":"Hel"');
       expect(out.endsWith('data: [DONE]\n\n')).toBe(true);
-      expect(tap.usage).toEqual({ promptTokens: 9, completionTokens: 2 });
+      expect(tap.usage).toMatchObject({ inputTokens: 9, outputTokens: 2 });
     },
   );
 });

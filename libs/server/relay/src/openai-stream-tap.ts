@@ -1,97 +1,58 @@
-import { SseParser } from '@one-api/llm-core';
+import { SseParser, type Usage } from '@one-api/llm-core';
+import { OpenAiUsageTap } from '@one-api/llm-providers';
 
-export interface TappedUsage {
-  promptTokens: number;
-  completionTokens: number;
-}
+const USAGE_ONLY = /"choices"\s*:\s*\[\s*\]/;
 
 /**
- * Watches an OpenAI-style SSE stream on its way to the client: picks up the `usage` object, keeps the streamed text
- * (for a local estimate when no usage arrives), and — when the gateway asked for usage the client did not — removes
- * the usage-only chunk so the client sees exactly the stream it asked for.
+ * Forwards an OpenAI-style SSE stream to the client while the usage tap reads it. When the gateway asked for usage
+ * the client did not, the usage-only chunk (`choices: []`) is removed so the client sees the stream it asked for;
+ * otherwise the upstream bytes pass unchanged.
  */
-export class OpenAiStreamTap {
-  private readonly parser = new SseParser();
-  private usageSeen: TappedUsage | null = null;
-  private text = '';
-  private doneSeen = false;
+export class OpenAiStreamForwarder {
+  private readonly tap = new OpenAiUsageTap({ collectCompletion: true });
+  private readonly parser: SseParser | null;
 
-  constructor(private readonly dropUsageChunk: boolean) {}
+  constructor(dropUsageChunk: boolean) {
+    this.parser = dropUsageChunk ? new SseParser({ dispatchIncompleteOnEnd: true }) : null;
+  }
 
   /** Returns what to forward to the client for this upstream chunk. */
   push(chunk: Buffer): Buffer | string {
-    const events = this.parser.push(chunk);
-    if (!this.dropUsageChunk) {
-      for (const event of events) this.observe(event.data);
+    if (!this.parser) {
+      this.tap.push(chunk);
       return chunk;
     }
-    let out = '';
-    for (const event of events) {
-      if (this.observe(event.data) === 'usage-only') continue;
-      out += `data: ${event.data}\n\n`;
-    }
-    return out;
+    return this.forward(this.parser.push(chunk));
   }
 
   finish(): string {
-    const events = this.parser.end();
+    if (!this.parser) {
+      this.tap.end();
+      return '';
+    }
+    return this.forward(this.parser.end());
+  }
+
+  private forward(events: Array<{ data: string }>): string {
     let out = '';
     for (const event of events) {
-      if (this.observe(event.data) === 'usage-only' && this.dropUsageChunk) continue;
-      if (this.dropUsageChunk) out += `data: ${event.data}\n\n`;
+      const text = `data: ${event.data}\n\n`;
+      this.tap.push(text);
+      if (this.tap.usage && USAGE_ONLY.test(event.data) && event.data.includes('"usage"')) continue;
+      out += text;
     }
     return out;
   }
 
-  get usage(): TappedUsage | null {
-    return this.usageSeen;
+  get usage(): Usage | undefined {
+    return this.tap.usage;
   }
 
   get streamedText(): string {
-    return this.text;
+    return this.tap.completionText;
   }
 
   get completed(): boolean {
-    return this.doneSeen;
-  }
-
-  private observe(data: string): 'usage-only' | 'other' {
-    if (data === '[DONE]') {
-      this.doneSeen = true;
-      return 'other';
-    }
-    let chunk: {
-      choices?: Array<{
-        delta?: {
-          content?: unknown;
-          reasoning_content?: unknown;
-          tool_calls?: Array<{ function?: { arguments?: unknown } }>;
-        };
-        text?: unknown;
-      }>;
-      usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
-    };
-    try {
-      chunk = JSON.parse(data);
-    } catch {
-      return 'other';
-    }
-    for (const choice of chunk.choices ?? []) {
-      const delta = choice.delta;
-      if (typeof delta?.content === 'string') this.text += delta.content;
-      if (typeof delta?.reasoning_content === 'string') this.text += delta.reasoning_content;
-      for (const call of delta?.tool_calls ?? []) {
-        if (typeof call.function?.arguments === 'string') this.text += call.function.arguments;
-      }
-      if (typeof choice.text === 'string') this.text += choice.text;
-    }
-    if (chunk.usage && typeof chunk.usage === 'object') {
-      this.usageSeen = {
-        promptTokens: Number(chunk.usage.prompt_tokens) || 0,
-        completionTokens: Number(chunk.usage.completion_tokens) || 0,
-      };
-      if (Array.isArray(chunk.choices) && chunk.choices.length === 0) return 'usage-only';
-    }
-    return 'other';
+    return this.tap.done;
   }
 }

@@ -1,16 +1,24 @@
-/** The OpenAI-format endpoints relayed to OpenAI-compatible channels. */
+import type { InboundCodec } from '@one-api/llm-core';
+import { openAiChatCodec } from '@one-api/llm-codecs';
+
+/**
+ * A relayed endpoint. Endpoints with a codec go through the canonical model, so any upstream protocol can serve
+ * them; the legacy OpenAI endpoints (completions, embeddings, moderations) are relayed to OpenAI-compatible channels
+ * only, as their bodies have no canonical form.
+ */
 export interface RelayEndpoint {
-  kind: 'chat' | 'completions' | 'embeddings' | 'moderations';
-  /** upstream path (OpenAI's) */
+  kind: 'chat' | 'responses' | 'messages' | 'completions' | 'embeddings' | 'moderations';
+  /** OpenAI path used upstream when the channel speaks the same format */
   path: string;
   /** model used when the body names none */
   defaultModel?: string;
   /** whether the body may ask for a stream */
   streams: boolean;
+  codec?: InboundCodec;
 }
 
 export const ENDPOINTS = {
-  chat: { kind: 'chat', path: '/v1/chat/completions', streams: true },
+  chat: { kind: 'chat', path: '/v1/chat/completions', streams: true, codec: openAiChatCodec },
   completions: { kind: 'completions', path: '/v1/completions', streams: true },
   embeddings: { kind: 'embeddings', path: '/v1/embeddings', streams: false },
   moderations: {

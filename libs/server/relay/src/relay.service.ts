@@ -1,37 +1,46 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { channelTypeInfo } from '@one-api/contracts';
 import {
+  CanonicalRequest,
+  countTextTokens,
+  fromTransportError,
+  GatewayError,
+  InboundCodec,
+  isGatewayError,
+  makeUsage,
+  StreamEvent,
+  tryParseJson,
+  Usage,
+} from '@one-api/llm-core';
+import { openAiChatCodec } from '@one-api/llm-codecs';
+import { adapterForChannelType, usageFromOpenAiBody, vendorOrDefault } from '@one-api/llm-providers';
+import {
+  computeQuota,
+  computeReservation,
   InsufficientQuotaError,
   QuotaReservationService,
   RatioTablesService,
-  SettlementWriter,
-  computeQuota,
-  computeReservation,
   ratioLogText,
+  SettlementWriter,
 } from '@one-api/server-billing';
 import { AppConfig } from '@one-api/server-config';
-import { OptionsService } from '@one-api/server-options';
 import type { Channel } from '@one-api/server-db';
-import { countTextTokens, fromTransportError, GatewayError, isGatewayError } from '@one-api/llm-core';
-import { upstreamUrl, vendorOrDefault } from '@one-api/llm-providers';
-import { pickCandidate } from './channel-picker';
-import { OpenAiStreamTap } from './openai-stream-tap';
+import { OptionsService } from '@one-api/server-options';
+import { Candidate, pickCandidate } from './channel-picker';
+import { OpenAiStreamForwarder } from './openai-stream-tap';
 import { roughPromptTokens } from './prompt-estimate';
 import { RelayAuthService, RelayPrincipal } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
 import { RelayEndpoint } from './relay-endpoints';
 import { RelayError, relayErrors } from './relay-error';
 import { newRequestId } from './request-id';
-import { prepareOpenAiBody } from './upstream-body';
+import { planUpstreamCall, UpstreamPlan } from './upstream-call';
 import { UpstreamClient, UpstreamResponse } from './upstream-client.service';
 import { parseOpenAiUpstreamError, shouldTryAnotherChannel, userFacingMessage } from './upstream-errors';
 
 interface Attempt {
   channel: Channel;
-  upstreamModel: string;
-  systemPromptReset: boolean;
-  forcedUsage: boolean;
+  plan: UpstreamPlan;
   response: UpstreamResponse;
   abort: AbortController;
 }
@@ -41,16 +50,25 @@ interface RequestState {
   requestId: string;
   startedAt: number;
   principal: RelayPrincipal;
+  endpoint: RelayEndpoint;
+  payload: Record<string, unknown>;
   model: string;
   stream: boolean;
   reserved: number;
   settled: boolean;
   promptEstimate: number;
+  canonical?: CanonicalRequest;
+}
+
+interface BilledUsage {
+  promptTokens: number;
+  completionTokens: number;
 }
 
 /**
- * The OpenAI-format relay: key → routing → quota hold → upstream call with failover → stream or answer → exactly one
- * settlement (charge, refund of the rest, one consume log), whatever way the request ends.
+ * The relay: key → routing → quota hold → upstream call with failover → answer or stream → exactly one settlement
+ * (charge, refund of the rest of the hold, one consume log), whatever way the request ends. A channel speaking the
+ * caller's format gets the caller's bytes (passthrough); any other channel is reached through the canonical model.
  */
 @Injectable()
 export class RelayService {
@@ -77,12 +95,10 @@ export class RelayService {
       if (!body || typeof body !== 'object' || Array.isArray(body))
         throw relayErrors.badBody('The request body must be a JSON object');
       const payload = body as Record<string, unknown>;
-      const model =
-        modelFromPath ??
-        (typeof payload.model === 'string' && payload.model ? payload.model : endpoint.defaultModel);
-      if (!model) throw relayErrors.modelMissing();
       if (payload.model !== undefined && typeof payload.model !== 'string')
         throw relayErrors.badBody('model must be a string', 'model');
+      const model = modelFromPath ?? ((payload.model as string | undefined) || endpoint.defaultModel);
+      if (!model) throw relayErrors.modelMissing();
       if (principal.token.models && !principal.token.models.has(model))
         throw relayErrors.modelNotAllowed(model);
       const stream = endpoint.streams && payload.stream === true;
@@ -92,7 +108,10 @@ export class RelayService {
       const price = this.ratios.price(model);
       const groupRatio = this.ratios.groupRatio(group);
       const promptEstimate = roughPromptTokens(payload);
-      const maxTokens = numberOr(payload.max_completion_tokens) ?? numberOr(payload.max_tokens);
+      const maxTokens =
+        positive(payload.max_completion_tokens) ??
+        positive(payload.max_tokens) ??
+        positive(payload.max_output_tokens);
       const reservation =
         endpoint.kind === 'embeddings' || endpoint.kind === 'moderations'
           ? computeQuota({ promptTokens: promptEstimate, completionTokens: 0 }, price, groupRatio)
@@ -108,6 +127,8 @@ export class RelayService {
         requestId,
         startedAt: Date.now(),
         principal,
+        endpoint,
+        payload,
         model,
         stream,
         reserved,
@@ -115,18 +136,28 @@ export class RelayService {
         promptEstimate,
       };
 
-      const attempt = await this.callWithFailover(req, res, state, endpoint, payload, candidates);
-      if (!attempt) return; // the error was answered and settled
-      if (stream) await this.relayStream(req, res, state, attempt, endpoint);
-      else await this.relayAnswer(res, state, attempt, endpoint, payload);
+      const attempt = await this.callWithFailover(req, res, state, candidates);
+      if (!attempt) return; // the failure was answered and settled
+      if (attempt.plan.mode === 'passthrough') {
+        if (stream) await this.passthroughStream(res, state, attempt, attempt.plan);
+        else await this.passthroughAnswer(res, state, attempt, attempt.plan);
+      } else if (stream) await this.convertedStream(res, state, attempt, attempt.plan);
+      else await this.convertedAnswer(res, state, attempt, attempt.plan);
     } catch (error) {
-      this.fail(res, requestId, error);
+      this.fail(res, requestId, error, endpoint.codec);
       if (state && !state.settled)
-        this.settle(state, null, 0, 0, false, `error: ${(error as Error).message}`);
+        this.settle(
+          state,
+          null,
+          { promptTokens: 0, completionTokens: 0 },
+          0,
+          false,
+          `error: ${(error as Error).message}`,
+        );
     }
   }
 
-  private async candidatesFor(principal: RelayPrincipal, group: string, model: string) {
+  private async candidatesFor(principal: RelayPrincipal, group: string, model: string): Promise<Candidate[]> {
     if (principal.pinnedChannelId !== undefined) {
       const channel = await this.directory.channel(principal.pinnedChannelId);
       if (!channel || channel.status !== 1)
@@ -149,33 +180,37 @@ export class RelayService {
         amount,
       );
     } catch (error) {
-      if (error instanceof InsufficientQuotaError) {
-        if (error.holder === 'token') {
-          this.directory.forgetToken(principal.key);
-          throw relayErrors.keyExhausted();
-        }
-        throw relayErrors.userQuota();
+      if (!(error instanceof InsufficientQuotaError)) throw error;
+      if (error.holder === 'token') {
+        this.directory.forgetToken(principal.key);
+        throw relayErrors.keyExhausted();
       }
-      throw error;
+      throw relayErrors.userQuota();
     }
   }
 
+  private canonicalOf(state: RequestState): CanonicalRequest {
+    const codec = state.endpoint.codec;
+    if (!codec)
+      throw new GatewayError({ kind: 'invalid-request', message: 'this endpoint has no canonical form' });
+    state.canonical ??= codec.decodeRequest(state.payload);
+    return state.canonical;
+  }
+
   /**
-   * Tries channels until one answers 2xx. A failure that another channel may not have (connection error, timeout,
-   * 429, 5xx, a channel-side auth error) moves on while RetryTimes allows and nothing was sent to the client yet.
+   * Tries channels until one answers 2xx. A failure another channel may not have (connection error, timeout, 429,
+   * 5xx, a channel-side credential error) moves on while RetryTimes allows; nothing has reached the client yet.
    */
   private async callWithFailover(
     req: Request,
     res: Response,
     state: RequestState,
-    endpoint: RelayEndpoint,
-    payload: Record<string, unknown>,
-    candidates: Array<{ channelId: number; priority: number; weight: number }>,
+    candidates: Candidate[],
   ): Promise<Attempt | null> {
     const pinned = state.principal.pinnedChannelId !== undefined;
     const maxAttempts = pinned ? 1 : 1 + Math.max(0, Math.trunc(this.options.getNumber('RetryTimes', 0)));
     const tried = new Set<number>();
-    let lastError: GatewayError | undefined;
+    let lastError: unknown;
     let lastChannel: Channel | undefined;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const pick = pickCandidate(candidates, tried);
@@ -184,116 +219,88 @@ export class RelayService {
       const channel = await this.directory.channel(pick.channelId);
       if (!channel) continue;
       lastChannel = channel;
-      const prepared = prepareOpenAiBody(payload, state.model, channel, {
-        chat: endpoint.kind === 'chat',
-        stream: state.stream,
-        forceUsage: this.config.enforceIncludeUsage && vendorOrDefault(channel.type).streamUsage,
-      });
       const abort = new AbortController();
       const onClose = () => abort.abort();
       req.once('close', onClose);
+      let failure: GatewayError;
       try {
+        const plan = planUpstreamCall({
+          endpoint: state.endpoint,
+          payload: state.payload,
+          model: state.model,
+          stream: state.stream,
+          channel,
+          adapter: adapterForChannelType(channel.type),
+          forceUsage: this.config.enforceIncludeUsage && vendorOrDefault(channel.type).streamUsage,
+          canonical: () => this.canonicalOf(state),
+        });
         const response = await this.upstream.send({
-          url: upstreamUrl(channel.type, channel.baseUrl ?? '', endpoint.path),
+          url: plan.url,
           method: 'POST',
-          headers: this.upstreamHeaders(channel),
-          body: JSON.stringify(prepared.body),
+          headers: plan.headers,
+          body: plan.body,
           signal: abort.signal,
         });
-        if (response.statusCode >= 200 && response.statusCode < 300) {
-          req.off('close', onClose);
-          return { channel, ...prepared, response, abort };
-        }
+        if (response.statusCode >= 200 && response.statusCode < 300)
+          return { channel, plan, response, abort };
         const text = await response.body.text().catch(() => '');
-        lastError = parseOpenAiUpstreamError(response.statusCode, text, response.headers);
+        failure =
+          plan.mode === 'convert'
+            ? plan.adapter.parseError(response.statusCode, text, response.headers)
+            : parseOpenAiUpstreamError(response.statusCode, text, response.headers);
+        if (plan.mode === 'convert' && (failure.kind === 'auth' || failure.kind === 'permission')) {
+          failure = new GatewayError({
+            kind: 'upstream',
+            status: 502,
+            retryable: true,
+            message: 'the upstream provider rejected the channel credentials',
+          });
+        }
       } catch (error) {
-        lastError = fromTransportError(error);
+        if (isGatewayError(error) && error.kind === 'invalid-request') {
+          lastError = error; // the caller's body is wrong: no channel will take it
+          break;
+        }
+        failure = fromTransportError(error);
       } finally {
         req.off('close', onClose);
       }
-      if (abort.signal.aborted && (req.destroyed || res.destroyed)) {
-        lastError = new GatewayError({ kind: 'network', message: 'client closed the request' });
-        break;
-      }
+      lastError = failure;
+      if (abort.signal.aborted && (req.destroyed || res.destroyed)) break;
       this.logger.warn(
-        `request ${state.requestId}: channel #${channel.id} failed: ${lastError.status} ${lastError.message}`,
+        `request ${state.requestId}: channel #${channel.id} failed: ${failure.status} ${failure.message}`,
       );
-      if (!shouldTryAnotherChannel(lastError)) break;
+      if (!shouldTryAnotherChannel(failure)) break;
     }
     const error = lastError ?? relayErrors.noChannel(state.principal.user.group, state.model);
-    this.fail(res, state.requestId, error, lastChannel);
+    this.fail(res, state.requestId, error, state.endpoint.codec, lastChannel);
+    const note = error instanceof Error ? error.message : String(error);
     this.settle(
       state,
       lastChannel ?? null,
-      0,
+      { promptTokens: 0, completionTokens: 0 },
       0,
       false,
-      `error: ${isGatewayError(error) ? error.message : (error as Error).message}`,
+      `error: ${note}`,
     );
     return null;
   }
 
-  private upstreamHeaders(channel: Channel): Record<string, string> {
-    return {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      authorization: `Bearer ${channel.key ?? ''}`,
-      ...(vendorOrDefault(channel.type).headers ?? {}),
-    };
-  }
-
-  private async relayAnswer(
-    res: Response,
-    state: RequestState,
-    attempt: Attempt,
-    endpoint: RelayEndpoint,
-    payload: Record<string, unknown>,
-  ): Promise<void> {
-    let text: string;
-    try {
-      text = await attempt.response.body.text();
-    } catch (error) {
-      throw fromTransportError(error);
-    }
-    let usage: { promptTokens: number; completionTokens: number } | null = null;
-    try {
-      const json = JSON.parse(text) as { usage?: { prompt_tokens?: number; completion_tokens?: number } };
-      if (json.usage && typeof json.usage === 'object') {
-        usage = {
-          promptTokens: Number(json.usage.prompt_tokens) || 0,
-          completionTokens: Number(json.usage.completion_tokens) || 0,
-        };
-      }
-    } catch {
-      // Not JSON: pass it on as the provider sent it and estimate below.
-    }
-    usage ??= {
-      promptTokens: this.promptTokens(state, payload),
-      completionTokens:
-        endpoint.kind === 'chat' || endpoint.kind === 'completions'
-          ? countTextTokens(text, attempt.upstreamModel)
-          : 0,
-    };
-    res.status(attempt.response.statusCode);
-    res.setHeader('Content-Type', String(attempt.response.headers['content-type'] ?? 'application/json'));
-    res.end(text);
-    this.settleUsage(state, attempt, usage);
-  }
-
-  private async relayStream(
-    req: Request,
-    res: Response,
-    state: RequestState,
-    attempt: Attempt,
-    endpoint: RelayEndpoint,
-  ): Promise<void> {
-    const tap = new OpenAiStreamTap(attempt.forcedUsage);
+  private startStream(res: Response): void {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
+  }
+
+  /** Pumps the upstream body to `forward`, stopping when the client leaves; tells how the stream ended. */
+  private async pump(
+    res: Response,
+    attempt: Attempt,
+    forward: (chunk: Buffer) => string | Buffer,
+  ): Promise<'done' | 'client-gone' | 'upstream-broke'> {
     let clientGone = false;
     const onClose = () => {
       if (!res.writableFinished) {
@@ -302,63 +309,191 @@ export class RelayService {
       }
     };
     res.once('close', onClose);
-    let upstreamBroke = false;
     try {
       for await (const chunk of attempt.response.body) {
-        const out = tap.push(chunk as Buffer);
+        const out = forward(chunk as Buffer);
         if (out.length > 0 && !res.write(out)) await waitForDrain(res);
-        if (clientGone) break;
+        if (clientGone) return 'client-gone';
       }
-      const tail = tap.finish();
-      if (tail) res.write(tail);
+      return 'done';
     } catch {
-      upstreamBroke = !clientGone;
+      return clientGone ? 'client-gone' : 'upstream-broke';
     } finally {
       res.off('close', onClose);
     }
-    if (upstreamBroke && !res.destroyed) {
-      // Bytes were already sent: report the break inside the stream, in OpenAI's error shape, then end it.
-      res.write(
-        `data: ${JSON.stringify({ error: { message: `upstream stream was interrupted (request id: ${state.requestId})`, type: 'upstream_error', param: null, code: 'stream_interrupted' } })}\n\n`,
-      );
+  }
+
+  private async passthroughAnswer(
+    res: Response,
+    state: RequestState,
+    attempt: Attempt,
+    plan: UpstreamPlan & { mode: 'passthrough' },
+  ): Promise<void> {
+    let text: string;
+    try {
+      text = await attempt.response.body.text();
+    } catch (error) {
+      throw fromTransportError(error);
+    }
+    const usage = usageFromOpenAiBody(text);
+    const generative = state.endpoint.kind === 'chat' || state.endpoint.kind === 'completions';
+    const billed = usage
+      ? { promptTokens: usage.inputTokens, completionTokens: usage.outputTokens }
+      : {
+          promptTokens: state.promptEstimate,
+          completionTokens: generative ? countTextTokens(text, plan.upstreamModel) : 0,
+        };
+    res.status(attempt.response.statusCode);
+    res.setHeader('Content-Type', String(attempt.response.headers['content-type'] ?? 'application/json'));
+    res.end(text);
+    this.settleUsage(state, attempt, billed);
+  }
+
+  private async passthroughStream(
+    res: Response,
+    state: RequestState,
+    attempt: Attempt,
+    plan: UpstreamPlan & { mode: 'passthrough' },
+  ): Promise<void> {
+    const forwarder = new OpenAiStreamForwarder(plan.forcedUsage);
+    this.startStream(res);
+    const ending = await this.pump(res, attempt, (chunk) => forwarder.push(chunk));
+    if (ending !== 'client-gone') {
+      const tail = forwarder.finish();
+      if (tail && !res.destroyed) res.write(tail);
+    }
+    if (ending === 'upstream-broke' && !res.destroyed) {
+      // Bytes were already sent: report the break inside the stream, in OpenAI's error shape.
+      const error = {
+        message: `upstream stream was interrupted (request id: ${state.requestId})`,
+        type: 'upstream_error',
+        param: null,
+        code: 'stream_interrupted',
+      };
+      res.write(`data: ${JSON.stringify({ error })}\n\n`);
     }
     if (!res.destroyed) res.end();
-    const usage = tap.usage ?? {
-      promptTokens: this.promptTokens(state, req.body as Record<string, unknown>),
-      completionTokens: tap.streamedText ? countTextTokens(tap.streamedText, attempt.upstreamModel) : 0,
-    };
+    const usage = forwarder.usage;
+    const billed = usage
+      ? { promptTokens: usage.inputTokens, completionTokens: usage.outputTokens }
+      : {
+          promptTokens: state.promptEstimate,
+          completionTokens: forwarder.streamedText
+            ? countTextTokens(forwarder.streamedText, plan.upstreamModel)
+            : 0,
+        };
+    this.settleUsage(state, attempt, billed, endingNote(ending));
+  }
+
+  private async convertedAnswer(
+    res: Response,
+    state: RequestState,
+    attempt: Attempt,
+    plan: UpstreamPlan & { mode: 'convert' },
+  ): Promise<void> {
+    let text: string;
+    try {
+      text = await attempt.response.body.text();
+    } catch (error) {
+      throw fromTransportError(error);
+    }
+    const response = plan.adapter.parseResponse(tryParseJson(text));
+    const encoded = plan.codec.encodeResponse(response, {
+      request: state.canonical ?? plan.request,
+      model: state.model,
+    });
+    res.status(200).json(encoded);
+    const completionText = response.content
+      .map((p) => ('text' in p ? p.text : 'arguments' in p ? p.arguments : ''))
+      .join('');
     this.settleUsage(
       state,
       attempt,
-      usage,
-      clientGone ? 'client disconnected' : upstreamBroke ? 'upstream stream interrupted' : undefined,
+      this.billedFrom(response.usage, state, completionText, plan.upstreamModel),
     );
-    void endpoint;
   }
 
-  private promptTokens(state: RequestState, payload: Record<string, unknown>): number {
-    return Math.max(state.promptEstimate, roughPromptTokens(payload));
-  }
-
-  private settleUsage(
+  private async convertedStream(
+    res: Response,
     state: RequestState,
     attempt: Attempt,
-    usage: { promptTokens: number; completionTokens: number },
-    note?: string,
-  ): void {
-    const price = this.ratios.price(attempt.upstreamModel, attempt.channel.type);
+    plan: UpstreamPlan & { mode: 'convert' },
+  ): Promise<void> {
+    const decoder = plan.adapter.createStreamDecoder();
+    const encoder = plan.codec.createStreamEncoder({
+      request: state.canonical ?? plan.request,
+      model: state.model,
+    });
+    let usage: Usage | undefined;
+    let generated = '';
+    const translate = (events: StreamEvent[]): string => {
+      let out = '';
+      for (const event of events) {
+        if (event.type === 'usage') usage = event.usage;
+        else if (event.type === 'text-delta' || event.type === 'reasoning-delta') generated += event.text;
+        else if (event.type === 'tool-call-delta') generated += event.argumentsDelta;
+        out += encoder.encode(event);
+      }
+      return out;
+    };
+    this.startStream(res);
+    const ending = await this.pump(res, attempt, (chunk) => translate(decoder.push(chunk)));
+    if (ending !== 'client-gone' && !res.destroyed) {
+      let tail = translate(decoder.end());
+      if (ending === 'upstream-broke') {
+        tail += encoder.encode({
+          type: 'error',
+          error: new GatewayError({
+            kind: 'network',
+            message: `upstream stream was interrupted (request id: ${state.requestId})`,
+          }),
+        });
+      }
+      const billed = this.billedFrom(usage, state, generated, plan.upstreamModel);
+      // The caller sees usage even when the upstream reported none: the estimate the request is billed by.
+      if (!usage)
+        tail += encoder.encode({
+          type: 'usage',
+          usage: makeUsage({ inputTokens: billed.promptTokens, outputTokens: billed.completionTokens }),
+        });
+      tail += encoder.finish();
+      if (tail) res.write(tail);
+    }
+    if (!res.destroyed) res.end();
+    this.settleUsage(
+      state,
+      attempt,
+      this.billedFrom(usage, state, generated, plan.upstreamModel),
+      endingNote(ending),
+    );
+  }
+
+  private billedFrom(
+    usage: Usage | undefined,
+    state: RequestState,
+    generated: string,
+    upstreamModel: string,
+  ): BilledUsage {
+    if (usage) return { promptTokens: usage.inputTokens, completionTokens: usage.outputTokens };
+    return {
+      promptTokens: state.promptEstimate,
+      completionTokens: generated ? countTextTokens(generated, upstreamModel) : 0,
+    };
+  }
+
+  private settleUsage(state: RequestState, attempt: Attempt, usage: BilledUsage, note?: string): void {
+    const price = this.ratios.price(attempt.plan.upstreamModel, attempt.channel.type);
     const groupRatio = this.ratios.groupRatio(state.principal.user.group);
     const quota = computeQuota(usage, price, groupRatio);
     const content = ratioLogText(price, groupRatio) + (note ? `; ${note}` : '');
     this.settle(
       state,
       attempt.channel,
+      usage,
       quota,
-      usage.promptTokens,
-      attempt.systemPromptReset,
+      attempt.plan.systemPromptReset,
       content,
-      usage.completionTokens,
-      attempt.upstreamModel,
+      attempt.plan.upstreamModel,
     );
   }
 
@@ -366,11 +501,10 @@ export class RelayService {
   private settle(
     state: RequestState,
     channel: Channel | null,
+    usage: BilledUsage,
     quota: number,
-    promptTokens: number,
     systemPromptReset: boolean,
     content: string,
-    completionTokens = 0,
     upstreamModel?: string,
   ): void {
     if (state.settled) return;
@@ -387,8 +521,8 @@ export class RelayService {
       quota,
       modelName: upstreamModel ?? state.model,
       originModelName: state.model,
-      promptTokens,
-      completionTokens,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
       elapsedMs: Date.now() - state.startedAt,
       isStream: state.stream,
       systemPromptReset,
@@ -396,52 +530,75 @@ export class RelayService {
     });
   }
 
-  /** Answers in OpenAI's error shape; upstream details (URLs, keys) never reach the caller. */
-  private fail(res: Response, requestId: string, error: unknown, channel?: Channel): void {
+  /** Answers in the caller's own error shape; upstream details (URLs, keys) never reach the caller. */
+  private fail(
+    res: Response,
+    requestId: string,
+    error: unknown,
+    codec: InboundCodec = openAiChatCodec,
+    channel?: Channel,
+  ): void {
     if (res.headersSent) {
       if (!res.destroyed) res.end();
       return;
     }
-    let status = 500;
-    let body: { message: string; type: string; param: string | null; code: string | null };
+    let gatewayError: GatewayError;
     if (error instanceof RelayError) {
-      status = error.status;
-      body = { message: error.message, type: error.type, param: error.param, code: error.code };
+      gatewayError = new GatewayError({
+        kind: kindOfStatus(error.status),
+        status: error.status,
+        message: error.message,
+        providerType: error.type,
+        providerCode: error.code ?? undefined,
+        param: error.param ?? undefined,
+      });
     } else if (isGatewayError(error)) {
-      status = error.status;
-      body = {
+      gatewayError = new GatewayError({
+        kind: error.kind,
+        status: error.status,
         message: userFacingMessage(error, channel),
-        type: error.providerType ?? openAiType(error),
-        param: error.param ?? null,
-        code: error.providerCode ?? null,
-      };
+        providerType: error.providerType,
+        providerCode: error.providerCode,
+        param: error.param,
+      });
     } else {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      body = { message: 'internal error', type: 'server_error', param: null, code: null };
+      gatewayError = new GatewayError({
+        kind: 'upstream',
+        status: 500,
+        message: 'internal error',
+        providerType: 'server_error',
+      });
     }
-    body.message = `${body.message} (request id: ${requestId})`;
-    if (!res.destroyed) res.status(status).json({ error: body });
+    const withId = new GatewayError({
+      kind: gatewayError.kind,
+      status: gatewayError.status,
+      message: `${gatewayError.message} (request id: ${requestId})`,
+      providerType: gatewayError.providerType,
+      providerCode: gatewayError.providerCode,
+      param: gatewayError.param,
+    });
+    const encoded = codec.encodeError(withId);
+    if (!res.destroyed) res.status(encoded.status).json(encoded.body);
   }
 }
 
-function openAiType(error: GatewayError): string {
-  switch (error.kind) {
-    case 'auth':
-      return 'authentication_error';
-    case 'permission':
-      return 'permission_error';
-    case 'rate-limit':
-      return 'rate_limit_error';
-    case 'invalid-request':
-    case 'context-length':
-    case 'not-found':
-      return 'invalid_request_error';
-    default:
-      return 'upstream_error';
-  }
+function kindOfStatus(status: number): GatewayError['kind'] {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'permission';
+  if (status === 404) return 'not-found';
+  if (status === 429) return 'rate-limit';
+  if (status === 503) return 'overloaded';
+  return status >= 500 ? 'upstream' : 'invalid-request';
 }
 
-function numberOr(value: unknown): number | undefined {
+function endingNote(ending: 'done' | 'client-gone' | 'upstream-broke'): string | undefined {
+  if (ending === 'client-gone') return 'client disconnected';
+  if (ending === 'upstream-broke') return 'upstream stream interrupted';
+  return undefined;
+}
+
+function positive(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
@@ -456,5 +613,3 @@ function waitForDrain(res: Response): Promise<void> {
     res.once('close', done);
   });
 }
-
-export const channelTypeName = (type: number) => channelTypeInfo(type)?.name ?? `type ${type}`;
