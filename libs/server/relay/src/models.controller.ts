@@ -20,16 +20,6 @@ function modelObject(id: string) {
   };
 }
 
-function sendError(res: Response, error: unknown): void {
-  if (error instanceof RelayError) {
-    res
-      .status(error.status)
-      .json({ error: { message: error.message, type: error.type, param: error.param, code: error.code } });
-    return;
-  }
-  throw error;
-}
-
 /** `/v1/models`: the models this key may use (its allow-list, else everything its user's group can reach). */
 @Controller('v1/models')
 export class ModelsController {
