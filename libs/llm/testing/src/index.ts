@@ -2,7 +2,7 @@
 export { startFakeServer } from './core/fake-server';
 export type { FakeProtocol, FakeProvider, FakeServerOptions } from './core/fake-server';
 export { FakeExchange } from './core/exchange';
-export type { DeliveryPlan } from './core/exchange';
+export type { DeliveryPlan, SseFrame } from './core/exchange';
 export { formatFaults, parseFaultSpec, planFaults, splitFaultPrefix } from './core/faults';
 export type { Fault, FaultInput, FaultPlan } from './core/faults';
 export type { RecordedRequest } from './core/recorder';

@@ -72,12 +72,13 @@ export class FakeExchange {
   }
 
   /**
-   * Sends an SSE stream: one `data: <event>\n\n` write per event, then `data: <terminator>\n\n` and the end.
+   * Sends an SSE stream: one `data: <event>\n\n` write per event (`event: <name>\ndata: <data>\n\n` for an
+   * `SseFrame`), then `data: <terminator>\n\n` (if given) and the end.
    * `slow:<ms>` sleeps before every event (headers are flushed first); `cut:<n>` writes at most n events — never
    * the terminator — then destroys the socket. Stops quietly if the client goes away.
    */
   async sse(
-    events: readonly string[],
+    events: ReadonlyArray<string | SseFrame>,
     terminator?: string,
     headers: OutgoingHttpHeaders = {},
   ): Promise<void> {
@@ -99,12 +100,23 @@ export class FakeExchange {
       }
       if (delay > 0) await this.timers.sleep(delay);
       if (res.destroyed) return;
-      const frame = `data: ${i < events.length ? events[i] : terminator}\n\n`;
+      const frame = sseFrame(i < events.length ? events[i] : (terminator as string));
       if (cut !== undefined) await writeAndFlush(res, frame);
       else if (!res.write(frame)) await drained(res);
     }
     res.end();
   }
+}
+
+/** A named SSE event (`event: <event>` line before the data), for protocols that name their events. */
+export interface SseFrame {
+  event?: string;
+  data: string;
+}
+
+function sseFrame(item: string | SseFrame): string {
+  if (typeof item === 'string') return `data: ${item}\n\n`;
+  return `${item.event ? `event: ${item.event}\n` : ''}data: ${item.data}\n\n`;
 }
 
 function drained(res: ServerResponse): Promise<void> {
