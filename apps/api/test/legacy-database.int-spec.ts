@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import bcrypt from 'bcryptjs';
-import { LOGS_EXTENSION, ONE_API_TABLES, USERS_TOTP_EXTENSION } from '@one-api/server-db';
+import {
+  LOGS_EXTENSION,
+  LOGS_TRACE_EXTENSION,
+  ONE_API_TABLES,
+  USERS_TOTP_EXTENSION,
+} from '@one-api/server-db';
+
+/** Columns this gateway adds to One API's logs table, in migration order. */
+const LOG_COLUMNS_ADDED = [...LOGS_EXTENSION.columns, ...LOGS_TRACE_EXTENSION.columns];
 import { FakeProvider, predictChatUsage, startFakeOpenAI } from '@one-api/llm-testing';
 import {
   computeQuota,
@@ -343,7 +351,7 @@ describe('an existing One API SQLite database', () => {
       expect(after[table.name].slice(0, before[table.name].length)).toEqual(before[table.name]);
     }
     expect(after.logs.slice(before.logs.length).map((c) => c.name)).toEqual(
-      LOGS_EXTENSION.columns.map((c) => c.name),
+      LOG_COLUMNS_ADDED.map((c) => c.name),
     );
     expect(after.users.slice(before.users.length).map((c) => c.name)).toEqual(
       USERS_TOTP_EXTENSION.columns.map((c) => c.name),
@@ -374,7 +382,7 @@ describe('a fresh SQLite database', () => {
       for (const table of ONE_API_TABLES) {
         expect(mine[table.name].slice(0, theirs[table.name].length)).toEqual(theirs[table.name]);
       }
-      expect(mine.logs.length - theirs.logs.length).toBe(LOGS_EXTENSION.columns.length);
+      expect(mine.logs.length - theirs.logs.length).toBe(LOG_COLUMNS_ADDED.length);
       expect(mine.users.length - theirs.users.length).toBe(USERS_TOTP_EXTENSION.columns.length);
       for (const table of ONE_API_TABLES.filter((t) => t.name !== 'logs' && t.name !== 'users')) {
         expect(mine[table.name]).toHaveLength(theirs[table.name].length);
