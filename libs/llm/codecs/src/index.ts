@@ -1,1 +1,2 @@
 export * from './openai-chat';
+export * from './openai-responses';
