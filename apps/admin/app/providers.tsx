@@ -1,6 +1,6 @@
 'use client';
 import 'dayjs/locale/zh-cn';
-import { createTheme, MantineProvider } from '@mantine/core';
+import { Badge, createTheme, MantineProvider } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
@@ -14,6 +14,10 @@ import { clearUser, storedUser, storeUser } from '../lib/session';
 const theme = createTheme({
   primaryColor: 'indigo',
   defaultRadius: 'md',
+  components: {
+    // badges in table cells keep their whole label instead of shrinking to an ellipsis
+    Badge: Badge.extend({ styles: { root: { minWidth: 'max-content' } } }),
+  },
   fontFamily:
     'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "PingFang SC", "Microsoft YaHei", sans-serif',
 });

@@ -145,6 +145,14 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
 
   const type = Number(form.values.type);
   const spec = channelForm(type);
+
+  // a newly chosen type starts with its defaults (e.g. Azure's api-version) in the fields still empty
+  useEffect(() => {
+    for (const f of channelForm(type).extra ?? []) {
+      if (f.defaultValue && !form.getValues().extra[f.name])
+        form.setFieldValue(`extra.${f.name}`, f.defaultValue);
+    }
+  }, [type]);
   const builtIn = catalogue.data?.[String(type)] ?? [];
   const modelSuggestions = [...new Set([...builtIn, ...Object.values(catalogue.data ?? {}).flat()])];
 

@@ -221,6 +221,30 @@ describe('admin app in Chromium', () => {
     fake.reset();
   });
 
+  it('edits the channel: model mapping editor and per-type fields', async () => {
+    await page.getByTestId(`channel-menu-${channelId}`).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    await page.getByTestId('channel-name').waitFor();
+    expect(await page.getByTestId('channel-name').inputValue()).toBe('fake openai');
+    await page.getByRole('button', { name: 'Add a mapping' }).click();
+    await page.getByLabel('Requested model').fill('my-alias');
+    await page.getByLabel('Upstream model').fill(MODEL);
+    await fillTags(page, 'channel-models', ['my-alias']);
+    // an Azure channel asks for its API version (prefilled with One API's default)
+    await page.getByTestId('channel-type').click();
+    await page.getByRole('option', { name: 'Azure (3)' }).click();
+    expect(await page.getByLabel('API version').inputValue()).toBe('2024-03-01-preview');
+    await shot('channel-form-azure');
+    await page.getByTestId('channel-type').click();
+    await page.getByRole('option', { name: 'OpenAI (1)' }).click();
+    await page.getByTestId('channel-submit').click();
+    await page.getByText('Channel saved').waitFor();
+    const stored = (await root.get(`/api/channel/${channelId}`)).body.data;
+    expect(stored.type).toBe(1);
+    expect(JSON.parse(stored.model_mapping)).toEqual({ 'my-alias': MODEL });
+    expect(stored.models).toBe(`${MODEL},gpt-4o,my-alias`);
+  });
+
   it('creates an API key and copies the sk- key once shown', async () => {
     await page.getByTestId('nav-keys').click();
     await page.waitForURL('**/keys/');
@@ -313,7 +337,10 @@ describe('admin app in Chromium', () => {
     expect(Number(await newest.getAttribute('data-quota'))).toBe(expected);
     expect((await newest.innerText()).trim()).toBe(usd(expected));
     await page.getByTestId('nav-settings').click();
-    await page.getByTestId('settings-tab-general').click();
+    for (const tab of ['login', 'smtp', 'oauth', 'quota', 'operations', 'general']) {
+      await page.getByTestId(`settings-tab-${tab}`).click();
+      await page.getByTestId(`settings-save-${tab}`).waitFor();
+    }
     await shot('settings-general');
   });
 
@@ -414,12 +441,17 @@ describe('admin app in Chromium', () => {
     await shot('logs-phone');
   });
 
-  it('shows the sign-up page to visitors', async () => {
+  it('shows the sign-up and password reset pages to visitors', async () => {
     const visitor = await newContext();
     const p = await watchedPage(visitor);
     await p.goto('/register/');
     await p.getByRole('button', { name: 'Create account' }).waitFor();
     await shot('register', p);
+    await p.goto('/login/');
+    await p.getByRole('link', { name: 'Forgot the password?' }).click();
+    await p.waitForURL('**/reset/');
+    await p.getByRole('button', { name: 'Send the link' }).waitFor();
+    await shot('reset-request', p);
     await visitor.close();
   });
 });
