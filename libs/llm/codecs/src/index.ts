@@ -1,2 +1,3 @@
 export * from './openai-chat';
 export * from './openai-responses';
+export * from './anthropic-messages';
