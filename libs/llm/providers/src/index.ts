@@ -1,2 +1,3 @@
 export * from './openai';
+export * from './gemini';
 export * from './registry';

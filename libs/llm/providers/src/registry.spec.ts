@@ -1,10 +1,16 @@
 import { adapterForChannelType } from './registry';
 import { openAiAdapter } from './openai/adapter';
+import { geminiAdapter } from './gemini/adapter';
 
 describe('adapterForChannelType', () => {
   it('returns the OpenAI adapter for OpenAI-compatible types and nothing for native protocols', () => {
     for (const type of [1, 8, 20, 36, 40, 49, 50, 57])
       expect(adapterForChannelType(type)).toBe(openAiAdapter);
-    for (const type of [3, 14, 24, 33, 42]) expect(adapterForChannelType(type)).toBeUndefined();
+    for (const type of [3, 33, 42]) expect(adapterForChannelType(type)).toBeUndefined();
+  });
+
+  it('returns the Gemini adapter for Gemini channels (type 24)', () => {
+    expect(adapterForChannelType(24)).toBe(geminiAdapter);
+    expect(geminiAdapter.format).toBe('gemini');
   });
 });
