@@ -47,6 +47,12 @@ export interface EnvelopeFields {
   serviceTier?: string;
 }
 
+/** While in progress OpenAI echoes the requested tier (`auto` by default); a finished response names the tier used. */
+function serviceTierFor(fields: EnvelopeFields, requested: string | null): string {
+  if (fields.status === 'in_progress' || fields.status === 'queued') return requested ?? 'auto';
+  return fields.serviceTier ?? (requested === null || requested === 'auto' ? 'default' : requested);
+}
+
 /** A full `response` object: the generated fields plus the request's settings, in OpenAI's field order. */
 export function responsesEnvelope(ctx: EncodeContext, fields: EnvelopeFields): ResponsesObjectWire {
   const echo = responsesCodecState(ctx.request)?.echo ?? defaultEcho(ctx);
@@ -68,8 +74,7 @@ export function responsesEnvelope(ctx: EncodeContext, fields: EnvelopeFields): R
     prompt_cache_key: echo.prompt_cache_key,
     reasoning: echo.reasoning,
     safety_identifier: echo.safety_identifier,
-    service_tier:
-      fields.serviceTier ?? (echo.service_tier === 'auto' ? 'default' : echo.service_tier) ?? 'default',
+    service_tier: serviceTierFor(fields, echo.service_tier),
     store: echo.store,
     temperature: echo.temperature,
     text: echo.text,
