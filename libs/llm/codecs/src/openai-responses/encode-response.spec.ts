@@ -6,7 +6,7 @@ import { counterIds, normalize } from './fixtures/normalize';
 import { fixtureJson } from './fixtures/read-fixture';
 
 const reasoningRequest = decodeOpenAiResponsesRequest({
-  ...fixtureJson('stream-reasoning-request.json'),
+  ...fixtureJson<Record<string, unknown>>('stream-reasoning-request.json'),
   stream: false,
 });
 
@@ -47,7 +47,7 @@ describe('encodeOpenAiResponsesResponse', () => {
 
   it('gives the recorded function-call response back, echoing the request tools', () => {
     const request = decodeOpenAiResponsesRequest({
-      ...fixtureJson('stream-tool-calls-request.json'),
+      ...fixtureJson<Record<string, unknown>>('stream-tool-calls-request.json'),
       stream: false,
     });
     const encoded = openAiResponsesCodec.encodeResponse(
