@@ -32,19 +32,31 @@ describe('Gemini URL and version', () => {
     expect(geminiUrl(channel, 'gemini-2.5-flash', 'generateContent')).toBe(
       'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent',
     );
-    expect(geminiUrl({ ...channel, baseUrl: 'http://127.0.0.1:9/' }, 'gemini-2.5-pro', 'streamGenerateContent', 'v1')).toBe(
-      'http://127.0.0.1:9/v1/models/gemini-2.5-pro:streamGenerateContent?alt=sse',
-    );
-    expect(geminiUrl({ ...channel, baseUrl: 'https://proxy.example/google/v1beta' }, 'models/gemini-2.0-flash', 'countTokens')).toBe(
-      'https://proxy.example/google/v1beta/models/gemini-2.0-flash:countTokens',
-    );
+    expect(
+      geminiUrl(
+        { ...channel, baseUrl: 'http://127.0.0.1:9/' },
+        'gemini-2.5-pro',
+        'streamGenerateContent',
+        'v1',
+      ),
+    ).toBe('http://127.0.0.1:9/v1/models/gemini-2.5-pro:streamGenerateContent?alt=sse');
+    expect(
+      geminiUrl(
+        { ...channel, baseUrl: 'https://proxy.example/google/v1beta' },
+        'models/gemini-2.0-flash',
+        'countTokens',
+      ),
+    ).toBe('https://proxy.example/google/v1beta/models/gemini-2.0-flash:countTokens');
     expect(geminiUrl(channel, 'tunedModels/my-model-123', 'generateContent')).toBe(
       'https://generativelanguage.googleapis.com/v1beta/tunedModels/my-model-123:generateContent',
     );
   });
 
   it('sends the key in x-goog-api-key and picks the method from the stream flag', () => {
-    const built = buildGeminiRequest(request({ stream: true }), { ...channel, config: { api_version: 'v1' } });
+    const built = buildGeminiRequest(request({ stream: true }), {
+      ...channel,
+      config: { api_version: 'v1' },
+    });
     expect(built.method).toBe('POST');
     expect(built.url).toBe(
       'https://generativelanguage.googleapis.com/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
@@ -67,7 +79,8 @@ describe('buildGeminiBody', () => {
 
   it('maps tool_choice to functionCallingConfig modes', () => {
     const tools = [{ name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } }];
-    const config = (toolChoice: CanonicalRequest['toolChoice']) => body({ tools, toolChoice }).body.toolConfig;
+    const config = (toolChoice: CanonicalRequest['toolChoice']) =>
+      body({ tools, toolChoice }).body.toolConfig;
     expect(config('auto')).toEqual({ functionCallingConfig: { mode: 'AUTO' } });
     expect(config('none')).toEqual({ functionCallingConfig: { mode: 'NONE' } });
     expect(config('required')).toEqual({ functionCallingConfig: { mode: 'ANY' } });
@@ -123,15 +136,31 @@ describe('buildGeminiBody', () => {
 
   it('maps reasoning to thinkingConfig by model family', () => {
     const thinking = (model: string, reasoning: CanonicalRequest['reasoning']) =>
-      (body({ model, reasoning }).body.generationConfig as Record<string, unknown> | undefined)?.thinkingConfig;
+      (body({ model, reasoning }).body.generationConfig as Record<string, unknown> | undefined)
+        ?.thinkingConfig;
     expect(thinking('gemini-2.5-flash', undefined)).toBeUndefined();
-    expect(thinking('gemini-2.5-flash', { budgetTokens: 4096 })).toEqual({ includeThoughts: true, thinkingBudget: 4096 });
-    expect(thinking('gemini-2.5-flash', { effort: 'low' })).toEqual({ includeThoughts: true, thinkingBudget: 1024 });
-    expect(thinking('gemini-2.5-pro', { effort: 'high' })).toEqual({ includeThoughts: true, thinkingBudget: 24576 });
-    expect(thinking('gemini-2.5-flash', { enabled: true })).toEqual({ includeThoughts: true, thinkingBudget: -1 });
+    expect(thinking('gemini-2.5-flash', { budgetTokens: 4096 })).toEqual({
+      includeThoughts: true,
+      thinkingBudget: 4096,
+    });
+    expect(thinking('gemini-2.5-flash', { effort: 'low' })).toEqual({
+      includeThoughts: true,
+      thinkingBudget: 1024,
+    });
+    expect(thinking('gemini-2.5-pro', { effort: 'high' })).toEqual({
+      includeThoughts: true,
+      thinkingBudget: 24576,
+    });
+    expect(thinking('gemini-2.5-flash', { enabled: true })).toEqual({
+      includeThoughts: true,
+      thinkingBudget: -1,
+    });
     expect(thinking('gemini-2.5-flash', { enabled: false })).toEqual({ thinkingBudget: 0 });
     expect(thinking('gemini-2.5-pro', { effort: 'none' })).toEqual({ thinkingBudget: 128 });
-    expect(thinking('gemini-3-pro-preview', { effort: 'medium' })).toEqual({ includeThoughts: true, thinkingLevel: 'high' });
+    expect(thinking('gemini-3-pro-preview', { effort: 'medium' })).toEqual({
+      includeThoughts: true,
+      thinkingLevel: 'high',
+    });
     expect(thinking('gemini-3-flash-preview', { effort: 'medium' })).toEqual({
       includeThoughts: true,
       thinkingLevel: 'medium',
@@ -194,7 +223,10 @@ describe('buildGeminiBody', () => {
     try {
       body({
         messages: [
-          { role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' } }] },
+          {
+            role: 'user',
+            content: [{ type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' } }],
+          },
         ],
       });
     } catch (error) {
@@ -235,7 +267,9 @@ describe('buildGeminiBody', () => {
       { role: 'user', parts: [{ text: 'one' }, { text: 'be brief' }] },
       {
         role: 'model',
-        parts: [{ functionCall: { name: 'shot', args: {} }, thoughtSignature: 'skip_thought_signature_validator' }],
+        parts: [
+          { functionCall: { name: 'shot', args: {} }, thoughtSignature: 'skip_thought_signature_validator' },
+        ],
       },
       {
         role: 'user',
@@ -265,7 +299,13 @@ describe('buildGeminiBody', () => {
             { type: 'tool-call', id: 'c', name: 'f', arguments: '{"a":1}' },
           ],
         },
-        { role: 'assistant', content: [{ type: 'reasoning', text: '', signature: 'gemini:TXT' }, { type: 'text', text: 'ok' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: '', signature: 'gemini:TXT' },
+            { type: 'text', text: 'ok' },
+          ],
+        },
       ],
     });
     expect(b.contents).toEqual([

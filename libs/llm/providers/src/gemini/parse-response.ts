@@ -139,8 +139,7 @@ export function parseGeminiResponse(json: unknown): CanonicalResponse {
   }
   const [first, ...rest] = choices;
   const response: CanonicalResponse = {
-    id:
-      typeof body.responseId === 'string' && body.responseId !== '' ? body.responseId : geminiResponseId(),
+    id: typeof body.responseId === 'string' && body.responseId !== '' ? body.responseId : geminiResponseId(),
     model: typeof body.modelVersion === 'string' ? body.modelVersion : '',
     created: geminiCreated(body),
     content: first.content,

@@ -33,9 +33,11 @@ function unknownKeys(node: unknown, path = '$'): string[] {
   for (const [key, value] of Object.entries(record)) {
     if (!SCHEMA_FIELDS.has(key)) out.push(`${path}.${key}`);
     if (key === 'properties' && typeof value === 'object' && value !== null)
-      for (const [name, child] of Object.entries(value)) out.push(...unknownKeys(child, `${path}.properties.${name}`));
+      for (const [name, child] of Object.entries(value))
+        out.push(...unknownKeys(child, `${path}.properties.${name}`));
     if (key === 'items') out.push(...unknownKeys(value, `${path}.items`));
-    if (key === 'anyOf' && Array.isArray(value)) value.forEach((v, i) => out.push(...unknownKeys(v, `${path}.anyOf[${i}]`)));
+    if (key === 'anyOf' && Array.isArray(value))
+      value.forEach((v, i) => out.push(...unknownKeys(v, `${path}.anyOf[${i}]`)));
   }
   if (record.anyOf === undefined && typeof record.type !== 'string') out.push(`${path} has no type`);
   return out;
@@ -50,13 +52,24 @@ describe('toGeminiSchema', () => {
       type: 'object',
       additionalProperties: false,
       properties: {
-        query: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[a-z]+$', format: 'uri', examples: ['abc'] },
+        query: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          pattern: '^[a-z]+$',
+          format: 'uri',
+          examples: ['abc'],
+        },
         when: { type: 'string', format: 'date-time' },
         day: { type: 'string', format: 'date' },
         ratio: { type: 'number', format: 'float', multipleOf: 0.5, exclusiveMinimum: 0, maximum: 1 },
         count: { type: 'integer', format: 'int64', minimum: 0 },
         tags: { type: 'array', items: { type: 'string' }, uniqueItems: true, minItems: 1, maxItems: 5 },
-        meta: { type: 'object', patternProperties: { '^x-': { type: 'string' } }, propertyNames: { pattern: 'x' } },
+        meta: {
+          type: 'object',
+          patternProperties: { '^x-': { type: 'string' } },
+          propertyNames: { pattern: 'x' },
+        },
         flag: { type: 'boolean', deprecated: true, readOnly: true },
       },
       required: ['query', 'missing'],
@@ -149,7 +162,9 @@ describe('toGeminiSchema', () => {
   });
 
   it('gives every node a type and arrays their items', () => {
-    expect(toGeminiSchema({ type: 'object', properties: { any: {}, free: true, list: { type: 'array' } } })).toEqual({
+    expect(
+      toGeminiSchema({ type: 'object', properties: { any: {}, free: true, list: { type: 'array' } } }),
+    ).toEqual({
       type: 'object',
       properties: {
         any: { type: 'string' },
@@ -161,10 +176,12 @@ describe('toGeminiSchema', () => {
       type: 'object',
       properties: { a: { type: 'array', items: { type: 'number' } } },
     });
-    expect(toGeminiSchema({ type: 'array', prefixItems: [{ type: 'string' }, { type: 'integer' }] })).toEqual({
-      type: 'array',
-      items: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
-    });
+    expect(toGeminiSchema({ type: 'array', prefixItems: [{ type: 'string' }, { type: 'integer' }] })).toEqual(
+      {
+        type: 'array',
+        items: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
+      },
+    );
   });
 
   it('writes const and numeric enums the way Gemini takes them', () => {
