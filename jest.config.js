@@ -6,8 +6,9 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/admin/'],
-  // ESM-only packages (OpenID Connect client and its JOSE stack, the test OpenID provider) are compiled to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider)/)'],
+  // ESM-only packages (OpenID Connect client and its JOSE stack, the test OpenID provider) are compiled to CommonJS;
+  // so is the OTLP exporter base, whose dynamic import('http') Jest's module VM cannot run.
+  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider|@opentelemetry/otlp-exporter-base)/)'],
   modulePathIgnorePatterns: ['<rootDir>/apps/admin/.next', '<rootDir>/.*/dist/'],
   transform: {
     '^.+\\.(t|j)sx?$': [

@@ -49,6 +49,8 @@ export class ChannelHealthService implements RelayObserver, OnModuleInit, OnModu
   readonly breakers: CircuitBreakers;
   private readonly suspended = new Map<string, number>();
   private readonly disabling = new Set<number>();
+  /** what each channel looked like when its state was recorded: an edited or re-created channel starts clean */
+  private readonly fingerprints = new Map<number, string>();
   readonly stats = new Map<number, ChannelHealthStats>();
   private readonly stops: Array<() => void> = [];
 
@@ -129,6 +131,7 @@ export class ChannelHealthService implements RelayObserver, OnModuleInit, OnModu
     let retryAfterMs = Infinity;
     let onlyRateLimited = true;
     for (const c of candidates) {
+      await this.checkFingerprint(c.channelId);
       const suspendedMs = this.suspendedFor(c.channelId, context.group, context.model);
       if (suspendedMs > 0) {
         retryAfterMs = Math.min(retryAfterMs, suspendedMs);
@@ -155,6 +158,23 @@ export class ChannelHealthService implements RelayObserver, OnModuleInit, OnModu
       retryAfterMs: Number.isFinite(retryAfterMs) ? retryAfterMs : undefined,
       rateLimited: onlyRateLimited,
     };
+  }
+
+  /** Forgets the suspensions and breaker of a channel whose id now names a different channel (edited, re-created). */
+  private async checkFingerprint(channelId: number): Promise<void> {
+    const channel = await this.directory.channel(channelId);
+    if (!channel) return;
+    const fingerprint = [channel.createdTime, channel.name, channel.baseUrl, channel.key, channel.type].join(
+      '\u0000',
+    );
+    const known = this.fingerprints.get(channelId);
+    if (known === fingerprint) return;
+    if (known !== undefined) {
+      this.breakers.reset(channelId);
+      for (const key of this.suspended.keys())
+        if (key.startsWith(`${channelId}|`)) this.suspended.delete(key);
+    }
+    this.fingerprints.set(channelId, fingerprint);
   }
 
   /** `rate_limit` (requests per 3 minutes) from the channel's config JSON; 0 = none. */
@@ -203,7 +223,7 @@ export class ChannelHealthService implements RelayObserver, OnModuleInit, OnModu
     s.requests++;
     s.failures++;
     s.lastLatencyMs = latencyMs;
-    if (error.kind === 'network' && /client closed/.test(error.message)) return;
+    if (error.providerCode === 'client_closed') return;
     const status = upstreamStatus ?? error.status;
     if (status === 429 && this.config.channelSuspendSecondsFor429 > 0) {
       this.suspend(channel.id, call.group, call.model, this.config.channelSuspendSecondsFor429);

@@ -17,6 +17,7 @@ import { adapterForChannelType, usageFromOpenAiBody, vendorOrDefault } from '@on
 import {
   computeQuota,
   computeReservation,
+  HoldStore,
   InsufficientQuotaError,
   QuotaReservationService,
   RatioTablesService,
@@ -33,6 +34,7 @@ import { RelayAuthService, RelayPrincipal } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
 import { RelayEndpoint } from './relay-endpoints';
 import { RelayError, relayErrors } from './relay-error';
+import { RelayCall, RelayChannelRef, RelayHooks } from './relay-hooks';
 import { newRequestId } from './request-id';
 import { planUpstreamCall, UpstreamPlan } from './upstream-call';
 import { UpstreamClient, UpstreamResponse } from './upstream-client.service';
@@ -58,6 +60,11 @@ interface RequestState {
   settled: boolean;
   promptEstimate: number;
   canonical?: CanonicalRequest;
+  /** where the quota hold lives (Redis with BATCH_UPDATE_ENABLED, else the database) */
+  holdStore: HoldStore;
+  /** what observers (health, metrics, tracing) see of this request */
+  call: RelayCall;
+  res: Response;
 }
 
 interface BilledUsage {
@@ -83,10 +90,12 @@ export class RelayService {
     private readonly settlements: SettlementWriter,
     private readonly options: OptionsService,
     private readonly config: AppConfig,
+    private readonly hooks: RelayHooks,
   ) {}
 
   async handle(req: Request, res: Response, endpoint: RelayEndpoint, modelFromPath?: string): Promise<void> {
-    const requestId = newRequestId();
+    const arrivedAt = Date.now();
+    const requestId = (res.locals.requestId as string | undefined) || newRequestId();
     res.setHeader('X-Oneapi-Request-Id', requestId);
     let state: RequestState | undefined;
     try {
@@ -104,7 +113,13 @@ export class RelayService {
       const stream = endpoint.streams && payload.stream === true;
 
       const group = principal.user.group;
-      const candidates = await this.candidatesFor(principal, group, model);
+      const candidates = await this.availableCandidates(
+        res,
+        principal,
+        group,
+        model,
+        await this.candidatesFor(principal, group, model),
+      );
       const price = this.ratios.price(model);
       const groupRatio = this.ratios.groupRatio(group);
       const promptEstimate = roughPromptTokens(payload);
@@ -122,7 +137,7 @@ export class RelayService {
               price,
               groupRatio,
             );
-      const reserved = await this.reserve(principal, reservation);
+      const hold = await this.reserve(principal, reservation);
       state = {
         requestId,
         startedAt: Date.now(),
@@ -131,10 +146,28 @@ export class RelayService {
         payload,
         model,
         stream,
-        reserved,
+        reserved: hold.amount,
+        holdStore: hold.store,
+        res,
         settled: false,
         promptEstimate,
+        call: {
+          requestId,
+          traceId: res.locals.traceId as string | undefined,
+          startedAt: arrivedAt,
+          endpoint: endpoint.kind,
+          model,
+          group,
+          stream,
+          userId: principal.user.id,
+          tokenId: principal.token.id,
+          path: req.path,
+          bodyBytes: Number(req.headers['content-length']) || 0,
+          locals: res.locals,
+          scratch: new Map(),
+        },
       };
+      this.hooks.emit('requestStarted', state.call);
 
       const attempt = await this.callWithFailover(req, res, state, candidates);
       if (!attempt) return; // the failure was answered and settled
@@ -169,9 +202,35 @@ export class RelayService {
     return candidates;
   }
 
-  private async reserve(principal: RelayPrincipal, amount: number): Promise<number> {
+  /** Drops channels the operational filters keep out now (429 suspension, open breaker, channel rate limit). */
+  private async availableCandidates(
+    res: Response,
+    principal: RelayPrincipal,
+    group: string,
+    model: string,
+    candidates: Candidate[],
+  ): Promise<Candidate[]> {
+    if (principal.pinnedChannelId !== undefined) return candidates;
+    const result = await this.hooks.available(candidates, { group, model });
+    if (result.candidates.length > 0) return result.candidates;
+    if (result.retryAfterMs)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))));
+    if (result.rateLimited)
+      throw new RelayError(
+        429,
+        `All available channels (${candidates.length}) for model ${model} are rate limited, please try again later`,
+        'rate_limit_error',
+        'channels_rate_limited',
+      );
+    throw relayErrors.noChannel(group, model);
+  }
+
+  private async reserve(
+    principal: RelayPrincipal,
+    amount: number,
+  ): Promise<{ amount: number; store: HoldStore }> {
     try {
-      return await this.reservations.reserve(
+      return await this.reservations.reserveHold(
         {
           tokenId: principal.token.id,
           userId: principal.user.id,
@@ -223,6 +282,9 @@ export class RelayService {
       const onClose = () => abort.abort();
       req.once('close', onClose);
       let failure: GatewayError;
+      const ref: RelayChannelRef = { id: channel.id, type: channel.type, name: channel.name ?? '' };
+      let sentAt = 0;
+      let upstreamStatus: number | undefined;
       try {
         const plan = planUpstreamCall({
           endpoint: state.endpoint,
@@ -234,6 +296,8 @@ export class RelayService {
           forceUsage: this.config.enforceIncludeUsage && vendorOrDefault(channel.type).streamUsage,
           canonical: () => this.canonicalOf(state),
         });
+        sentAt = Date.now();
+        this.hooks.emit('attemptStarted', state.call, ref, attempt + 1);
         const response = await this.upstream.send({
           url: plan.url,
           method: 'POST',
@@ -241,8 +305,11 @@ export class RelayService {
           body: plan.body,
           signal: abort.signal,
         });
-        if (response.statusCode >= 200 && response.statusCode < 300)
+        upstreamStatus = response.statusCode;
+        if (response.statusCode >= 200 && response.statusCode < 300) {
+          this.hooks.emit('attemptSucceeded', state.call, ref, Date.now() - sentAt);
           return { channel, plan, response, abort };
+        }
         const text = await response.body.text().catch(() => '');
         failure =
           plan.mode === 'convert'
@@ -266,7 +333,23 @@ export class RelayService {
         req.off('close', onClose);
       }
       lastError = failure;
-      if (abort.signal.aborted && (req.destroyed || res.destroyed)) break;
+      const clientGone = abort.signal.aborted && (req.destroyed || res.destroyed);
+      if (sentAt)
+        this.hooks.emit(
+          'attemptFailed',
+          state.call,
+          ref,
+          clientGone
+            ? new GatewayError({
+                kind: 'network',
+                message: 'client closed the request',
+                providerCode: 'client_closed',
+              })
+            : failure,
+          Date.now() - sentAt,
+          upstreamStatus,
+        );
+      if (clientGone) break;
       this.logger.warn(
         `request ${state.requestId}: channel #${channel.id} failed: ${failure.status} ${failure.message}`,
       );
@@ -298,10 +381,12 @@ export class RelayService {
   /** Pumps the upstream body to `forward`, stopping when the client leaves; tells how the stream ended. */
   private async pump(
     res: Response,
+    state: RequestState,
     attempt: Attempt,
     forward: (chunk: Buffer) => string | Buffer,
   ): Promise<'done' | 'client-gone' | 'upstream-broke'> {
     let clientGone = false;
+    let first = true;
     const onClose = () => {
       if (!res.writableFinished) {
         clientGone = true;
@@ -312,6 +397,10 @@ export class RelayService {
     try {
       for await (const chunk of attempt.response.body) {
         const out = forward(chunk as Buffer);
+        if (out.length > 0 && first) {
+          first = false;
+          this.firstByte(state, attempt);
+        }
         if (out.length > 0 && !res.write(out)) await waitForDrain(res);
         if (clientGone) return 'client-gone';
       }
@@ -345,6 +434,7 @@ export class RelayService {
         };
     res.status(attempt.response.statusCode);
     res.setHeader('Content-Type', String(attempt.response.headers['content-type'] ?? 'application/json'));
+    this.firstByte(state, attempt);
     res.end(text);
     this.settleUsage(state, attempt, billed);
   }
@@ -357,7 +447,7 @@ export class RelayService {
   ): Promise<void> {
     const forwarder = new OpenAiStreamForwarder(plan.forcedUsage);
     this.startStream(res);
-    const ending = await this.pump(res, attempt, (chunk) => forwarder.push(chunk));
+    const ending = await this.pump(res, state, attempt, (chunk) => forwarder.push(chunk));
     if (ending !== 'client-gone') {
       const tail = forwarder.finish();
       if (tail && !res.destroyed) res.write(tail);
@@ -402,6 +492,7 @@ export class RelayService {
       request: state.canonical ?? plan.request,
       model: state.model,
     });
+    this.firstByte(state, attempt);
     res.status(200).json(encoded);
     const completionText = response.content
       .map((p) => ('text' in p ? p.text : 'arguments' in p ? p.arguments : ''))
@@ -437,7 +528,7 @@ export class RelayService {
       return out;
     };
     this.startStream(res);
-    const ending = await this.pump(res, attempt, (chunk) => translate(decoder.push(chunk)));
+    const ending = await this.pump(res, state, attempt, (chunk) => translate(decoder.push(chunk)));
     if (ending !== 'client-gone' && !res.destroyed) {
       let tail = translate(decoder.end());
       if (ending === 'upstream-broke') {
@@ -466,6 +557,11 @@ export class RelayService {
       this.billedFrom(usage, state, generated, plan.upstreamModel),
       endingNote(ending),
     );
+  }
+
+  private firstByte(state: RequestState, attempt: Attempt): void {
+    const ref = { id: attempt.channel.id, type: attempt.channel.type, name: attempt.channel.name ?? '' };
+    this.hooks.emit('firstByte', state.call, ref, Date.now() - state.call.startedAt);
   }
 
   private billedFrom(
@@ -527,6 +623,18 @@ export class RelayService {
       isStream: state.stream,
       systemPromptReset,
       content,
+      holdStore: state.holdStore,
+      traceId: state.call.traceId,
+    });
+    this.hooks.emit('requestFinished', state.call, {
+      channel: channel ? { id: channel.id, type: channel.type, name: channel.name ?? '' } : null,
+      status: state.res.statusCode,
+      quota,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      upstreamModel: upstreamModel ?? state.model,
+      elapsedMs: Date.now() - state.call.startedAt,
+      error: content.startsWith('error: ') ? content.slice(7) : undefined,
     });
   }
 
