@@ -1,3 +1,4 @@
 export * from './openai';
+export * from './openai-responses';
 export * from './gemini';
 export * from './registry';

@@ -2,10 +2,24 @@ import type { UpstreamAdapter } from '@one-api/llm-core';
 import { openAiAdapter } from './openai/adapter';
 import { geminiAdapter } from './gemini/adapter';
 import { isOpenAiCompatibleType } from './openai/vendors';
+import { openAiResponsesAdapter } from './openai-responses/adapter';
+import { speaksResponsesApi } from './openai-responses/channel-format';
 
 /** The upstream adapter for a One API channel type, or undefined when the type is not supported yet. */
 export function adapterForChannelType(channelType: number): UpstreamAdapter | undefined {
   if (isOpenAiCompatibleType(channelType)) return openAiAdapter;
   if (channelType === 24) return geminiAdapter;
   return undefined;
+}
+
+/**
+ * The adapter for a channel, its config considered: an OpenAI-compatible channel configured with
+ * `"api_format": "response"` speaks the Responses API; otherwise `adapterForChannelType`.
+ */
+export function adapterForChannel(
+  channelType: number,
+  config?: Record<string, unknown>,
+): UpstreamAdapter | undefined {
+  if (speaksResponsesApi(channelType, config)) return openAiResponsesAdapter;
+  return adapterForChannelType(channelType);
 }
