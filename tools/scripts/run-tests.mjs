@@ -14,7 +14,8 @@ const resultsFile = join(root, 'reports', 'jest-results.json');
 mkdirSync(dirname(resultsFile), { recursive: true });
 rmSync(resultsFile, { force: true });
 
-const args = [jestBin, '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
+// --forceExit: a library handle left open by a test (a pool, a timer) must not hang CI after the results are in.
+const args = [jestBin, '--json', `--outputFile=${resultsFile}`, '--forceExit', ...process.argv.slice(2)];
 if (process.env.CI) args.push('--ci');
 const run = spawnSync(process.execPath, args, { stdio: 'inherit', env: process.env, cwd: root });
 
