@@ -6,7 +6,6 @@ import { TracingService } from '@one-api/server-tracing';
 import { startTestApp, TestApp } from './harness';
 import { createChannel, createKey, settled, sleep } from './relay-fixtures';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const parsePrometheus = require('parse-prometheus-text-format') as (text: string) => MetricFamily[];
 
 interface MetricFamily {

@@ -108,31 +108,36 @@ export class InProcessQueueDriver implements QueueDriver, BeforeApplicationShutd
   }
 
   private pump(): void {
-    while (this.running < CONCURRENCY && this.waiting.length > 0) {
-      const job = this.waiting.shift()!;
-      this.running++;
-      job.attempt++;
-      void this.registry
-        .run(job.name, job.data as never, { id: job.id, attempt: job.attempt })
-        .then(
-          () => {
-            this.completed++;
-            if (job.key) this.keys.delete(job.key);
-          },
-          () => {
-            if (job.attempt < job.attempts && !this.stopped) this.later(job, 1000 * 2 ** (job.attempt - 1));
-            else {
-              this.failed++;
-              if (job.key) this.keys.delete(job.key);
-              this.logger.error(`job ${job.name} #${job.id} given up after ${job.attempt} tries`);
-            }
-          },
-        )
-        .finally(() => {
-          this.running--;
-          if (this.running === 0) this.idle.splice(0).forEach((resolve) => resolve());
-          this.pump();
-        });
+    while (this.running < CONCURRENCY) {
+      const job = this.waiting.shift();
+      if (!job) return;
+      this.start(job);
     }
+  }
+
+  private start(job: Pending): void {
+    this.running++;
+    job.attempt++;
+    void this.registry
+      .run(job.name, job.data as never, { id: job.id, attempt: job.attempt })
+      .then(
+        () => {
+          this.completed++;
+          if (job.key) this.keys.delete(job.key);
+        },
+        () => {
+          if (job.attempt < job.attempts && !this.stopped) this.later(job, 1000 * 2 ** (job.attempt - 1));
+          else {
+            this.failed++;
+            if (job.key) this.keys.delete(job.key);
+            this.logger.error(`job ${job.name} #${job.id} given up after ${job.attempt} tries`);
+          }
+        },
+      )
+      .finally(() => {
+        this.running--;
+        if (this.running === 0) this.idle.splice(0).forEach((resolve) => resolve());
+        this.pump();
+      });
   }
 }
