@@ -5,6 +5,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@one-api/server-config';
 import { resolveDatabaseTarget } from './dsn';
 import { ENTITIES } from './entities';
+import { initializeDataSource } from './migration-lock';
 import { MIGRATIONS } from './migrations';
 
 // One API stores quotas in int64 columns; JavaScript numbers hold them exactly (≤ 2^53), so read them as numbers.
@@ -79,5 +80,5 @@ export function buildDataSourceOptions(config: DbConfig): DataSourceOptions {
 
 /** Opens the database; pending migrations are applied during initialisation (not on a `slave` node). */
 export async function openDataSource(config: DbConfig): Promise<DataSource> {
-  return new DataSource(buildDataSourceOptions(config)).initialize();
+  return initializeDataSource(buildDataSourceOptions(config));
 }

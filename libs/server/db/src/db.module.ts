@@ -3,6 +3,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '@one-api/server-config';
 import { buildDataSourceOptions } from './data-source';
+import { initializeDataSource } from './migration-lock';
 import { ENTITIES } from './entities';
 import { seedRootAccountIfNeeded } from './seed';
 import { TransactionRunner } from './transactions';
@@ -13,7 +14,8 @@ import { TransactionRunner } from './transactions';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => buildDataSourceOptions(config),
-      dataSourceFactory: async (options) => new DataSource(options as DataSourceOptions).initialize(),
+      // Pending migrations are applied under a database-wide lock, so replicas starting together do not race.
+      dataSourceFactory: async (options) => initializeDataSource(options as DataSourceOptions),
     }),
     TypeOrmModule.forFeature(ENTITIES),
   ],

@@ -10,3 +10,4 @@ export { ensureTables, dialectOf } from './schema/ensure-schema';
 export { MIGRATIONS } from './migrations';
 export * from './schema/gateway-tables';
 export * from './schema/ops-tables';
+export { runMigrationsExclusively, initializeDataSource, MIGRATION_LOCK_NAME } from './migration-lock';

@@ -26,7 +26,14 @@ export async function seedRootAccountIfNeeded(
     affCode: '',
     accessToken: opts.initialRootAccessToken || dashlessUuid(),
   });
-  const saved = await users.save(root);
+  let saved: User;
+  try {
+    saved = await users.save(root);
+  } catch (error) {
+    // Another replica starting at the same moment created root first (users.username is unique).
+    if ((await users.count()) > 0) return false;
+    throw error;
+  }
   if (opts.initialRootToken) {
     const now = unixNow();
     await dataSource.getRepository(Token).save({
