@@ -1,4 +1,5 @@
 export * from './openai';
 export * from './openai-responses';
 export * from './gemini';
+export * from './anthropic';
 export * from './registry';

@@ -1,5 +1,6 @@
 import type { UpstreamAdapter } from '@one-api/llm-core';
 import { openAiAdapter } from './openai/adapter';
+import { anthropicAdapter, isAnthropicChannelType } from './anthropic';
 import { geminiAdapter } from './gemini/adapter';
 import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
@@ -9,6 +10,7 @@ import { speaksResponsesApi } from './openai-responses/channel-format';
 export function adapterForChannelType(channelType: number): UpstreamAdapter | undefined {
   if (isOpenAiCompatibleType(channelType)) return openAiAdapter;
   if (channelType === 24) return geminiAdapter;
+  if (isAnthropicChannelType(channelType)) return anthropicAdapter;
   return undefined;
 }
 
