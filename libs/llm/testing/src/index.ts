@@ -20,6 +20,26 @@ export {
 } from './openai/chat-reply';
 export type { ChatReply, ToolCallReply } from './openai/chat-reply';
 export { chatCompletionBody, chatCompletionChunks, predictChatUsage } from './openai/chat';
+export {
+  handleResponses,
+  predictResponsesUsage,
+  REASONING_PREFIX,
+  reasoningRequested,
+  reasoningText,
+  responseObject,
+  responsesAnswer,
+  responsesChatRequest,
+  responsesMessages,
+  responsesOutput,
+  responsesStreamFrames,
+} from './openai/responses';
+export type {
+  ResponsesAnswer,
+  ResponsesRequest,
+  ResponsesStore,
+  ResponsesUsageBody,
+  StoredResponse,
+} from './openai/responses';
 export { COMPLETION_PREFIX, completionReply, predictCompletionUsage } from './openai/completions';
 export {
   EMBEDDING_DIMENSIONS,

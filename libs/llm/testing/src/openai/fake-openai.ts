@@ -20,6 +20,7 @@ import {
 } from './errors';
 import { DEFAULT_FAKE_MODELS, modelListBody, modelObject } from './models';
 import { handleModerations } from './moderations';
+import { handleResponses, handleStoredResponse, responsesMessages, type ResponsesStore } from './responses';
 import { chatPromptTokens, inputTokens } from './usage';
 
 export interface FakeOpenAIOptions extends FakeServerOptions {
@@ -47,19 +48,25 @@ function promptInfo(body: unknown): { model: string; promptTokens: number } {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const model = typeof b.model === 'string' ? b.model : 'gpt-4o';
   if (Array.isArray(b.messages)) return { model, promptTokens: chatPromptTokens(b) };
+  if (Array.isArray(b.input) && b.input.some((item) => typeof item === 'object' && item !== null)) {
+    return { model, promptTokens: chatPromptTokens({ messages: responsesMessages(b) }) };
+  }
   return { model, promptTokens: inputTokens(b.prompt ?? b.input ?? '') };
 }
 
 /** OpenAI's wire protocol on top of the generic fake server. */
 export function openAIProtocol(opts: FakeOpenAIOptions = {}): FakeProtocol {
   const models = opts.models ?? DEFAULT_FAKE_MODELS;
+  const stored: ResponsesStore = new Map();
   const routes: Record<string, Handler> = {
+    'POST /v1/responses': (ex, send) => handleResponses(ex, send, stored),
     'POST /v1/chat/completions': handleChatCompletions,
     'POST /v1/completions': handleCompletions,
     'POST /v1/embeddings': handleEmbeddings,
     'POST /v1/moderations': handleModerations,
     'GET /v1/models': (ex) => ex.json(200, modelListBody(models)),
   };
+  const storedResponse: Handler = (ex, send) => handleStoredResponse(ex, send, stored);
   const retrieveModel: Handler = (ex, send) => {
     const id = decodeURIComponent(ex.path.slice('/v1/models/'.length));
     return models.includes(id) ? ex.json(200, modelObject(id)) : send(modelNotFound(id));
@@ -72,6 +79,9 @@ export function openAIProtocol(opts: FakeOpenAIOptions = {}): FakeProtocol {
         routes[`${ex.method} ${ex.path}`] ??
         (ex.method === 'GET' && ex.path.startsWith('/v1/models/') && ex.path.length > '/v1/models/'.length
           ? retrieveModel
+          : undefined) ??
+        ((ex.method === 'GET' || ex.method === 'DELETE') && /^\/v1\/responses\/[^/]+$/.test(ex.path)
+          ? storedResponse
           : undefined);
       if (!route) return send(invalidUrl(ex.method, ex.path));
       const key = bearerKey(ex);
@@ -93,7 +103,8 @@ export function openAIProtocol(opts: FakeOpenAIOptions = {}): FakeProtocol {
 
 /**
  * Starts a fake OpenAI on 127.0.0.1 (a free port unless `port` is given) speaking OpenAI's wire format:
- * POST /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/moderations; GET /v1/models, /v1/models/:id.
+ * POST /v1/chat/completions, /v1/responses, /v1/completions, /v1/embeddings, /v1/moderations; GET /v1/models,
+ * /v1/models/:id; GET and DELETE /v1/responses/:id (responses created with `store` not false).
  * Faults: `setFault`, `failNext`, or the URL prefix `/_fault/<spec>/v1/...` (see core/faults).
  */
 export function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<FakeProvider> {
