@@ -60,3 +60,6 @@ export {
   messageText,
 } from './openai/usage';
 export type { ChatRequest, CompletionRequest, CompletionUsage, EmbeddingRequest } from './openai/types';
+
+// Fake Gemini (generativelanguage.googleapis.com wire format).
+export * from './gemini';
