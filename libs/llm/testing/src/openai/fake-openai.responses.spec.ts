@@ -354,7 +354,7 @@ describe('fake OpenAI: Responses API', () => {
     expect(await caught(client.responses.retrieve(second.id))).toBeInstanceOf(OpenAI.NotFoundError);
 
     const unstored = await client.responses.create({ model: 'gpt-4.1', input: 'x', store: false });
-    expect(unstored.store).toBe(false);
+    expect((unstored as unknown as { store: boolean }).store).toBe(false);
     expect(await caught(client.responses.retrieve(unstored.id))).toBeInstanceOf(OpenAI.NotFoundError);
     const missing = (await caught(
       client.responses.create({ model: 'gpt-4.1', input: 'x', previous_response_id: unstored.id }),
