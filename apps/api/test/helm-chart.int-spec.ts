@@ -136,7 +136,11 @@ describe('Helm chart k8s/one-api', () => {
       expect(api.spec.replicas).toBe(1);
       expect(api.spec.strategy.type).toBe('Recreate');
       expect(c.ports).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
-      expect(c.env).toEqual([{ name: 'PORT', value: '3000' }]);
+      expect(c.env).toEqual([
+        { name: 'PORT', value: '3000' },
+        { name: 'SHUTDOWN_TIMEOUT_SEC', value: '50' },
+      ]);
+      expect(api.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
       for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
         expect(c[probe].httpGet).toEqual({ path: '/api/status', port: 'http' });
       }
@@ -200,8 +204,14 @@ describe('Helm chart k8s/one-api', () => {
           valueFrom: { secretKeyRef: { name: 'one-api-redis', key: 'REDIS_CONN_STRING' } },
         },
       ];
-      expect(container(api).env).toEqual([{ name: 'PORT', value: '3000' }, ...fromSecrets]);
-      expect(container(worker).env).toEqual(fromSecrets);
+      // the worker runs the jobs: the API hands them over through Redis
+      expect(container(api).env).toEqual([
+        { name: 'PORT', value: '3000' },
+        { name: 'SHUTDOWN_TIMEOUT_SEC', value: '110' },
+        { name: 'RUN_WORKER_IN_API', value: 'false' },
+        ...fromSecrets,
+      ]);
+      expect(container(worker).env).toEqual([{ name: 'SHUTDOWN_TIMEOUT_SEC', value: '25' }, ...fromSecrets]);
       for (const d of [api, worker]) {
         expect(container(d).envFrom).toEqual([
           { configMapRef: { name: 'gw-one-api' } },
@@ -283,6 +293,8 @@ describe('Helm chart k8s/one-api', () => {
     });
     expect(container(find(objects, 'Deployment', 'gw-one-api-api')).env).toEqual([
       { name: 'PORT', value: '3000' },
+      { name: 'SHUTDOWN_TIMEOUT_SEC', value: '50' },
+      { name: 'RUN_WORKER_IN_API', value: 'false' },
     ]);
     expect(objects.some((o) => o.kind === 'PersistentVolumeClaim')).toBe(false);
   });

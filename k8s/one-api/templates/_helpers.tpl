@@ -72,6 +72,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- fail "worker.enabled needs an external database (database.dsn or database.existingSecret): it cannot share the API's SQLite volume" }}
 {{- end }}
 {{- end }}
+{{- if and .Values.worker.enabled (not .Values.redis.url) (not .Values.redis.existingSecret) }}
+{{- fail "worker.enabled needs Redis (redis.url or redis.existingSecret): the API hands jobs to the worker through its queue" }}
+{{- end }}
+{{- if lt (int .Values.api.terminationGracePeriodSeconds) 20 }}
+{{- fail "api.terminationGracePeriodSeconds must be at least 20 seconds" }}
+{{- end }}
 {{- if and .Values.database.dsn .Values.database.existingSecret }}
 {{- fail "set database.dsn or database.existingSecret, not both" }}
 {{- end }}
