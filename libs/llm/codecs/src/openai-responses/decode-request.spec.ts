@@ -331,6 +331,19 @@ describe('decodeOpenAiResponsesRequest', () => {
     expect(forced.message).toMatch(/forces the hosted tool "web_search_preview"/);
   });
 
+  it('sends no tools at all when only hosted tools were given', () => {
+    const request = decodeOpenAiResponsesRequest({
+      model: 'm',
+      input: 'x',
+      tools: [{ type: 'web_search' }],
+      tool_choice: 'auto',
+    });
+    expect(request.tools).toBeUndefined();
+    expect(request.toolChoice).toBeUndefined();
+    expect(responsesCodecState(request)?.droppedTools).toEqual(['web_search']);
+    expect(decodeOpenAiResponsesRequest({ model: 'm', input: 'x', tools: [] }).tools).toEqual([]);
+  });
+
   it('keeps hosted tools in extra.tools in native mode', () => {
     const request = decodeOpenAiResponsesRequest(
       {

@@ -627,10 +627,14 @@ export function decodeOpenAiResponsesRequest(
   const tools = decodeTools(body.tools);
   const hostedTypes = new Set((tools?.hosted ?? []).map((tool) => String(tool.type)));
   const { choice, allowed } = decodeToolChoice(body.tool_choice, hostedTypes, mode);
+  let noToolsLeft = false;
   if (tools) {
-    request.tools = allowed ? tools.tools.filter((tool) => allowed.has(tool.name)) : tools.tools;
+    const usable = allowed ? tools.tools.filter((tool) => allowed.has(tool.name)) : tools.tools;
+    // Only hosted (or disallowed) tools: send none rather than an empty list, which OpenAI-style APIs refuse.
+    noToolsLeft = usable.length === 0 && (tools.hosted.length > 0 || allowed !== undefined);
+    if (!noToolsLeft) request.tools = usable;
   }
-  if (choice !== undefined) request.toolChoice = choice;
+  if (choice !== undefined && !noToolsLeft) request.toolChoice = choice;
   const parallel = optionalBoolean(body, 'parallel_tool_calls');
   if (parallel !== undefined) request.parallelToolCalls = parallel;
 
