@@ -63,3 +63,6 @@ export type { ChatRequest, CompletionRequest, CompletionUsage, EmbeddingRequest 
 
 // Fake Gemini (generativelanguage.googleapis.com wire format).
 export * from './gemini';
+
+// Fake Anthropic (api.anthropic.com Messages wire format).
+export * from './anthropic';
