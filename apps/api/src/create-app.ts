@@ -40,7 +40,24 @@ export async function createApp(config?: AppConfig): Promise<INestApplication> {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'extended');
   app.use(cookieParser());
-  app.use(express.json({ limit: '64mb' }));
+  // Claude Code and some SDK setups double the version prefix; One API's fork accepts these spellings too.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const fixed = req.url.replace(
+      /^(?:\/openai|\/api)?\/v1\/v1\/messages|^\/openai\/v1\/messages/,
+      '/v1/messages',
+    );
+    if (fixed !== req.url) req.url = fixed;
+    next();
+  });
+  // The raw bytes are kept (no copy: the parser's own buffer) for formats relayed byte for byte.
+  app.use(
+    express.json({
+      limit: '64mb',
+      verify: (req, _res, buf) => {
+        (req as Request & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   // Signals are handled by installGracefulShutdown (main.ts): drain first, then close.

@@ -88,6 +88,9 @@ const EXPECTED: Record<string, Level> = {
   'PUT /api/option': 'root',
 
   'POST /v1/chat/completions': 'key',
+  'POST /v1/responses': 'key',
+  'POST /v1/messages': 'key',
+  'POST /v1/messages/count_tokens': 'key',
   'POST /v1/completions': 'key',
   'POST /v1/embeddings': 'key',
   'POST /v1/engines/:model/embeddings': 'key',

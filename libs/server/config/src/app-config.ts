@@ -53,6 +53,11 @@ export class AppConfig {
   @IsOptional() @IsString() adminStaticDir?: string;
   @IsString() frontendBaseUrl = '';
 
+  // Provider defaults
+  @IsString() @MinLength(1) geminiVersion = 'v1beta';
+  @IsIn(['BLOCK_NONE', 'BLOCK_ONLY_HIGH', 'BLOCK_MEDIUM_AND_ABOVE', 'BLOCK_LOW_AND_ABOVE', 'OFF'])
+  geminiSafetySetting = 'BLOCK_NONE';
+
   // Sign-in and SSO
   @IsBoolean() forceRootPasswordChange = true;
   @IsInt() @Min(0) loginMaxFailures = 5;
@@ -126,6 +131,8 @@ export const ENV_BINDINGS: ReadonlyArray<readonly [env: string, field: keyof App
   ['NODE_TYPE', 'nodeType', 'string'],
   ['ADMIN_STATIC_DIR', 'adminStaticDir', 'string'],
   ['FRONTEND_BASE_URL', 'frontendBaseUrl', 'string'],
+  ['GEMINI_VERSION', 'geminiVersion', 'string'],
+  ['GEMINI_SAFETY_SETTING', 'geminiSafetySetting', 'string'],
   ['FORCE_ROOT_PASSWORD_CHANGE', 'forceRootPasswordChange', 'bool'],
   ['LOGIN_MAX_FAILURES', 'loginMaxFailures', 'int'],
   ['LOGIN_LOCKOUT_SECONDS', 'loginLockoutSeconds', 'int'],

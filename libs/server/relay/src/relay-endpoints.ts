@@ -1,5 +1,5 @@
 import type { InboundCodec } from '@one-api/llm-core';
-import { openAiChatCodec } from '@one-api/llm-codecs';
+import { anthropicMessagesCodec, openAiChatCodec, openAiResponsesCodec } from '@one-api/llm-codecs';
 
 /**
  * A relayed endpoint. Endpoints with a codec go through the canonical model, so any upstream protocol can serve
@@ -19,6 +19,8 @@ export interface RelayEndpoint {
 
 export const ENDPOINTS = {
   chat: { kind: 'chat', path: '/v1/chat/completions', streams: true, codec: openAiChatCodec },
+  responses: { kind: 'responses', path: '/v1/responses', streams: true, codec: openAiResponsesCodec },
+  messages: { kind: 'messages', path: '/v1/messages', streams: true, codec: anthropicMessagesCodec },
   completions: { kind: 'completions', path: '/v1/completions', streams: true },
   embeddings: { kind: 'embeddings', path: '/v1/embeddings', streams: false },
   moderations: {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BillingDashboardController } from './billing-dashboard.controller';
+import { ChannelAdapters } from './channel-adapters.service';
 import { CostController } from './cost.controller';
 import { ModelsController } from './models.controller';
 import { RelayAuthService } from './relay-auth.service';
@@ -11,7 +12,7 @@ import { UpstreamClient } from './upstream-client.service';
 
 @Module({
   controllers: [RelayController, ModelsController, BillingDashboardController, CostController],
-  providers: [RelayDirectory, RelayAuthService, UpstreamClient, RelayService, RelayHooks],
-  exports: [RelayDirectory, UpstreamClient, RelayHooks],
+  providers: [RelayDirectory, RelayAuthService, UpstreamClient, ChannelAdapters, RelayService, RelayHooks],
+  exports: [RelayDirectory, UpstreamClient, ChannelAdapters, RelayHooks],
 })
 export class RelayModule {}

@@ -12,8 +12,13 @@ import {
   tryParseJson,
   Usage,
 } from '@one-api/llm-core';
-import { openAiChatCodec } from '@one-api/llm-codecs';
-import { adapterForChannelType, usageFromOpenAiBody, vendorOrDefault } from '@one-api/llm-providers';
+import {
+  AnthropicCallerHeaders,
+  anthropicCallerHeaders,
+  openAiChatCodec,
+  withAnthropicHeaders,
+} from '@one-api/llm-codecs';
+import { vendorOrDefault } from '@one-api/llm-providers';
 import {
   computeQuota,
   computeReservation,
@@ -27,8 +32,10 @@ import {
 import { AppConfig } from '@one-api/server-config';
 import type { Channel } from '@one-api/server-db';
 import { OptionsService } from '@one-api/server-options';
+import { ChannelAdapters } from './channel-adapters.service';
 import { Candidate, pickCandidate } from './channel-picker';
-import { OpenAiStreamForwarder } from './openai-stream-tap';
+import { OPENAI_CHAT_PASSTHROUGH, PASSTHROUGH_FORMATS } from './passthrough-formats';
+import { StreamForwarder, streamBreakEvent } from './stream-forwarder';
 import { roughPromptTokens } from './prompt-estimate';
 import { RelayAuthService, RelayPrincipal } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
@@ -60,6 +67,9 @@ interface RequestState {
   settled: boolean;
   promptEstimate: number;
   canonical?: CanonicalRequest;
+  /** the caller's body bytes and headers, for formats passed through byte for byte */
+  rawBody?: string;
+  anthropicHeaders: AnthropicCallerHeaders;
   /** where the quota hold lives (Redis with BATCH_UPDATE_ENABLED, else the database) */
   holdStore: HoldStore;
   /** what observers (health, metrics, tracing) see of this request */
@@ -91,6 +101,7 @@ export class RelayService {
     private readonly options: OptionsService,
     private readonly config: AppConfig,
     private readonly hooks: RelayHooks,
+    private readonly adapters: ChannelAdapters,
   ) {}
 
   async handle(req: Request, res: Response, endpoint: RelayEndpoint, modelFromPath?: string): Promise<void> {
@@ -151,6 +162,8 @@ export class RelayService {
         res,
         settled: false,
         promptEstimate,
+        rawBody: (req as Request & { rawBody?: Buffer }).rawBody?.toString('utf8'),
+        anthropicHeaders: anthropicCallerHeaders(req.headers),
         call: {
           requestId,
           traceId: res.locals.traceId as string | undefined,
@@ -252,7 +265,11 @@ export class RelayService {
     const codec = state.endpoint.codec;
     if (!codec)
       throw new GatewayError({ kind: 'invalid-request', message: 'this endpoint has no canonical form' });
-    state.canonical ??= codec.decodeRequest(state.payload);
+    if (!state.canonical) {
+      const decoded = codec.decodeRequest(state.payload);
+      state.canonical =
+        state.endpoint.kind === 'messages' ? withAnthropicHeaders(decoded, state.anthropicHeaders) : decoded;
+    }
     return state.canonical;
   }
 
@@ -292,9 +309,11 @@ export class RelayService {
           model: state.model,
           stream: state.stream,
           channel,
-          adapter: adapterForChannelType(channel.type),
+          adapter: this.adapters.forChannel(channel),
           forceUsage: this.config.enforceIncludeUsage && vendorOrDefault(channel.type).streamUsage,
           canonical: () => this.canonicalOf(state),
+          rawBody: state.rawBody,
+          anthropicHeaders: state.anthropicHeaders,
         });
         sentAt = Date.now();
         this.hooks.emit('attemptStarted', state.call, ref, attempt + 1);
@@ -424,8 +443,8 @@ export class RelayService {
     } catch (error) {
       throw fromTransportError(error);
     }
-    const usage = usageFromOpenAiBody(text);
-    const generative = state.endpoint.kind === 'chat' || state.endpoint.kind === 'completions';
+    const usage = PASSTHROUGH_FORMATS[plan.format]?.usageFromBody(text);
+    const generative = state.endpoint.kind !== 'embeddings' && state.endpoint.kind !== 'moderations';
     const billed = usage
       ? { promptTokens: usage.inputTokens, completionTokens: usage.outputTokens }
       : {
@@ -445,7 +464,8 @@ export class RelayService {
     attempt: Attempt,
     plan: UpstreamPlan & { mode: 'passthrough' },
   ): Promise<void> {
-    const forwarder = new OpenAiStreamForwarder(plan.forcedUsage);
+    const format = PASSTHROUGH_FORMATS[plan.format] ?? OPENAI_CHAT_PASSTHROUGH;
+    const forwarder = new StreamForwarder(format.tap(), plan.forcedUsage && plan.format === 'openai-chat');
     this.startStream(res);
     const ending = await this.pump(res, state, attempt, (chunk) => forwarder.push(chunk));
     if (ending !== 'client-gone') {
@@ -453,14 +473,10 @@ export class RelayService {
       if (tail && !res.destroyed) res.write(tail);
     }
     if (ending === 'upstream-broke' && !res.destroyed) {
-      // Bytes were already sent: report the break inside the stream, in OpenAI's error shape.
-      const error = {
-        message: `upstream stream was interrupted (request id: ${state.requestId})`,
-        type: 'upstream_error',
-        param: null,
-        code: 'stream_interrupted',
-      };
-      res.write(`data: ${JSON.stringify({ error })}\n\n`);
+      // Bytes were already sent: report the break inside the stream, in the stream's own error shape.
+      res.write(
+        streamBreakEvent(plan.format, `upstream stream was interrupted (request id: ${state.requestId})`),
+      );
     }
     if (!res.destroyed) res.end();
     const usage = forwarder.usage;

@@ -1,4 +1,5 @@
-import { OpenAiStreamForwarder } from './openai-stream-tap';
+import { OpenAiUsageTap } from '@one-api/llm-providers';
+import { StreamForwarder } from './stream-forwarder';
 
 const chunk = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
 const STREAM =
@@ -21,7 +22,7 @@ const STREAM =
   }) +
   'data: [DONE]\n\n';
 
-function run(tap: OpenAiStreamForwarder, splitEvery: number): string {
+function run(tap: StreamForwarder, splitEvery: number): string {
   const bytes = Buffer.from(STREAM);
   let out = '';
   for (let i = 0; i < bytes.length; i += splitEvery)
@@ -29,19 +30,18 @@ function run(tap: OpenAiStreamForwarder, splitEvery: number): string {
   return out + tap.finish();
 }
 
-describe('OpenAiStreamForwarder', () => {
+describe('StreamForwarder', () => {
   it.each([1, 7, 64, 10000])('passes bytes unchanged and finds usage (chunks of %i bytes)', (size) => {
-    const tap = new OpenAiStreamForwarder(false);
+    const tap = new StreamForwarder(new OpenAiUsageTap({ collectCompletion: true }), false);
     expect(run(tap, size)).toBe(STREAM);
     expect(tap.usage).toMatchObject({ inputTokens: 9, outputTokens: 2 });
     expect(tap.streamedText).toBe('Hello');
-    expect(tap.completed).toBe(true);
   });
 
   it.each([1, 13, 10000])(
     'removes the usage-only chunk the client did not ask for (chunks of %i bytes)',
     (size) => {
-      const tap = new OpenAiStreamForwarder(true);
+      const tap = new StreamForwarder(new OpenAiUsageTap({ collectCompletion: true }), true);
       const out = run(tap, size);
       expect(out).not.toContain('"usage"');
       expect(out).toContain('"content":"Hel"');

@@ -1,19 +1,21 @@
 import { SseParser, type Usage } from '@one-api/llm-core';
-import { OpenAiUsageTap } from '@one-api/llm-providers';
+import type { UsageTap } from './passthrough-formats';
 
 const USAGE_ONLY = /"choices"\s*:\s*\[\s*\]/;
 
 /**
- * Forwards an OpenAI-style SSE stream to the client while the usage tap reads it. When the gateway asked for usage
- * the client did not, the usage-only chunk (`choices: []`) is removed so the client sees the stream it asked for;
- * otherwise the upstream bytes pass unchanged.
+ * Forwards a passthrough SSE stream to the client while a usage tap reads it. The bytes pass unchanged, except in one
+ * case: on OpenAI Chat streams where the gateway asked for usage the client did not, the usage-only chunk
+ * (`choices: []`) is removed so the client sees the stream it asked for.
  */
-export class OpenAiStreamForwarder {
-  private readonly tap = new OpenAiUsageTap({ collectCompletion: true });
+export class StreamForwarder {
   private readonly parser: SseParser | null;
 
-  constructor(dropUsageChunk: boolean) {
-    this.parser = dropUsageChunk ? new SseParser({ dispatchIncompleteOnEnd: true }) : null;
+  constructor(
+    private readonly tap: UsageTap,
+    dropOpenAiUsageChunk: boolean,
+  ) {
+    this.parser = dropOpenAiUsageChunk ? new SseParser({ dispatchIncompleteOnEnd: true }) : null;
   }
 
   /** Returns what to forward to the client for this upstream chunk. */
@@ -51,8 +53,15 @@ export class OpenAiStreamForwarder {
   get streamedText(): string {
     return this.tap.completionText;
   }
+}
 
-  get completed(): boolean {
-    return this.tap.done;
+/** How a stream that broke after bytes were sent is reported inside it, in the format's own shape. */
+export function streamBreakEvent(format: string, message: string): string {
+  if (format === 'anthropic-messages') {
+    return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
   }
+  if (format === 'openai-responses') {
+    return `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'stream_interrupted', message, param: null })}\n\n`;
+  }
+  return `data: ${JSON.stringify({ error: { message, type: 'upstream_error', param: null, code: 'stream_interrupted' } })}\n\n`;
 }

@@ -1,7 +1,9 @@
 import type { CanonicalRequest, InboundCodec, UpstreamAdapter } from '@one-api/llm-core';
 import { GatewayError } from '@one-api/llm-core';
-import { upstreamUrl, vendorOrDefault } from '@one-api/llm-providers';
+import { anthropicPassthroughRequest, upstreamUrl, vendorOrDefault } from '@one-api/llm-providers';
+import type { AnthropicCallerHeaders } from '@one-api/llm-codecs';
 import type { Channel } from '@one-api/server-db';
+import { parseChannelConfig } from './channel-adapters.service';
 import type { RelayEndpoint } from './relay-endpoints';
 import { modelMappingOf, prepareOpenAiBody } from './upstream-body';
 
@@ -16,6 +18,8 @@ export type UpstreamPlan =
       systemPromptReset: boolean;
       /** the gateway added include_usage the client did not ask for */
       forcedUsage: boolean;
+      /** the wire format both sides speak */
+      format: string;
     }
   | {
       mode: 'convert';
@@ -39,17 +43,10 @@ export interface PlanInput {
   forceUsage: boolean;
   /** decodes the caller's body once, on the first attempt that needs the canonical form */
   canonical: () => CanonicalRequest;
-}
-
-function parseConfig(channel: Channel): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(channel.config || '{}') as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
+  /** the caller's body bytes (kept for formats passed through byte for byte) */
+  rawBody?: string;
+  /** the caller's anthropic-version / anthropic-beta */
+  anthropicHeaders?: AnthropicCallerHeaders;
 }
 
 /**
@@ -68,35 +65,7 @@ export function planUpstreamCall(input: PlanInput): UpstreamPlan {
     });
   }
   const codec = endpoint.codec;
-  if (!codec || adapter.format === codec.format) {
-    if (adapter.format !== 'openai-chat') {
-      throw new GatewayError({
-        kind: 'upstream',
-        status: 503,
-        retryable: true,
-        message: `this endpoint cannot be served by channel type ${channel.type}`,
-      });
-    }
-    const prepared = prepareOpenAiBody(input.payload, input.model, channel, {
-      chat: endpoint.kind === 'chat',
-      stream: input.stream,
-      forceUsage: input.forceUsage,
-    });
-    return {
-      mode: 'passthrough',
-      url: upstreamUrl(channel.type, channel.baseUrl ?? '', endpoint.path),
-      headers: {
-        'content-type': 'application/json',
-        accept: input.stream ? 'text/event-stream' : 'application/json',
-        authorization: `Bearer ${channel.key ?? ''}`,
-        ...(vendorOrDefault(channel.type).headers ?? {}),
-      },
-      body: JSON.stringify(prepared.body),
-      upstreamModel: prepared.upstreamModel,
-      systemPromptReset: prepared.systemPromptReset,
-      forcedUsage: prepared.forcedUsage,
-    };
-  }
+  if (!codec || adapter.format === codec.format) return passthroughPlan(input, adapter.format);
   const original = input.canonical();
   const upstreamModel = modelMappingOf(channel)[input.model] ?? input.model;
   const request: CanonicalRequest = { ...original, model: upstreamModel };
@@ -109,7 +78,7 @@ export function planUpstreamCall(input: PlanInput): UpstreamPlan {
     type: channel.type,
     baseUrl: channel.baseUrl ?? '',
     key: channel.key ?? '',
-    config: parseConfig(channel),
+    config: parseChannelConfig(channel.config),
     other: channel.other ?? undefined,
   });
   return {
@@ -122,5 +91,75 @@ export function planUpstreamCall(input: PlanInput): UpstreamPlan {
     adapter,
     codec,
     request,
+  };
+}
+
+function passthroughPlan(input: PlanInput, format: string): UpstreamPlan {
+  const { endpoint, channel } = input;
+  const upstreamModel = modelMappingOf(channel)[input.model] ?? input.model;
+  if (format === 'anthropic-messages' && endpoint.kind === 'messages') {
+    const request = anthropicPassthroughRequest(input.rawBody ?? JSON.stringify(input.payload), {
+      channelType: channel.type,
+      baseUrl: channel.baseUrl ?? '',
+      key: channel.key ?? '',
+      model: upstreamModel,
+      callerHeaders: input.anthropicHeaders,
+    });
+    return {
+      mode: 'passthrough',
+      format,
+      url: request.url,
+      headers: request.headers,
+      body: request.body,
+      upstreamModel: request.upstreamModel,
+      systemPromptReset: false,
+      forcedUsage: false,
+    };
+  }
+  if (format === 'openai-responses' && endpoint.kind === 'responses') {
+    return {
+      mode: 'passthrough',
+      format,
+      url: upstreamUrl(channel.type, channel.baseUrl ?? '', '/v1/responses'),
+      headers: openAiHeaders(channel, input.stream),
+      body: JSON.stringify(
+        upstreamModel === input.model ? input.payload : { ...input.payload, model: upstreamModel },
+      ),
+      upstreamModel,
+      systemPromptReset: false,
+      forcedUsage: false,
+    };
+  }
+  if (format !== 'openai-chat') {
+    throw new GatewayError({
+      kind: 'upstream',
+      status: 503,
+      retryable: true,
+      message: `this endpoint cannot be served by channel type ${channel.type}`,
+    });
+  }
+  const prepared = prepareOpenAiBody(input.payload, input.model, channel, {
+    chat: endpoint.kind === 'chat',
+    stream: input.stream,
+    forceUsage: input.forceUsage,
+  });
+  return {
+    mode: 'passthrough',
+    format,
+    url: upstreamUrl(channel.type, channel.baseUrl ?? '', endpoint.path),
+    headers: openAiHeaders(channel, input.stream),
+    body: JSON.stringify(prepared.body),
+    upstreamModel: prepared.upstreamModel,
+    systemPromptReset: prepared.systemPromptReset,
+    forcedUsage: prepared.forcedUsage,
+  };
+}
+
+function openAiHeaders(channel: Channel, stream: boolean): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
+    authorization: `Bearer ${channel.key ?? ''}`,
+    ...(vendorOrDefault(channel.type).headers ?? {}),
   };
 }

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import type { UpstreamAdapter } from '@one-api/llm-core';
+import { adapterForChannel, createGeminiAdapter } from '@one-api/llm-providers';
+import { AppConfig } from '@one-api/server-config';
+import type { Channel } from '@one-api/server-db';
+
+export function parseChannelConfig(config: string | null): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(config || '{}') as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The upstream adapter serving a channel, with the deployment's provider defaults applied. */
+@Injectable()
+export class ChannelAdapters {
+  private readonly gemini: UpstreamAdapter;
+
+  constructor(config: AppConfig) {
+    this.gemini = createGeminiAdapter({
+      defaultApiVersion: config.geminiVersion,
+      safetyThreshold: config.geminiSafetySetting,
+    });
+  }
+
+  /** Gemini with GEMINI_VERSION / GEMINI_SAFETY_SETTING; a Responses-native adapter when config.api_format says so. */
+  forChannel(channel: Pick<Channel, 'type' | 'config'>): UpstreamAdapter | undefined {
+    if (channel.type === 24) return this.gemini;
+    return adapterForChannel(channel.type, parseChannelConfig(channel.config));
+  }
+}
