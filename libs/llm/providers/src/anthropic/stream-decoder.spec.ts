@@ -67,6 +67,20 @@ describe('Anthropic adapter: stream decoder', () => {
     expect(events.some((e) => e.type === 'finish')).toBe(false);
   });
 
+  it('is lenient with compatible upstreams: no content_block_start, no message_delta, no event: lines', () => {
+    const events = decode([
+      'data: {"type":"message_start","message":{"id":"msg_3","model":"glm","usage":{"input_tokens":4,"output_tokens":0}}}\n\n',
+      'data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}\n\n',
+      'data: {"type":"message_stop"}\n\n',
+    ]);
+    expect(events).toEqual([
+      { type: 'response-start', id: 'msg_3', model: 'glm', created: expect.any(Number) },
+      { type: 'text-delta', text: 'hi' },
+      { type: 'finish', reason: 'stop', raw: null },
+      { type: 'usage', usage: makeUsage({ inputTokens: 4 }) },
+    ]);
+  });
+
   it("turns an error event into a gateway error with the type's status", () => {
     const events = decode([
       'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","model":"m","usage":{"input_tokens":1,"output_tokens":1}}}\n\n',

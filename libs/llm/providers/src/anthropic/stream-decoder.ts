@@ -37,8 +37,10 @@ const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
  * `signature_delta` as a reasoning-delta with empty text and the signature); redacted_thinking → a redacted
  * reasoning-delta; tool_use blocks → tool-call-start / tool-call-delta (`input_json_delta`) / tool-call-end;
  * `message_delta` → finish (stop_reason) and usage (message_start usage merged with the cumulative delta usage);
- * an `error` event → error. `ping` and server-tool blocks are skipped. A stream that ends before `message_delta`
- * ends with an error event.
+ * an `error` event → error. `ping` and server-tool blocks are skipped. Lenient with Anthropic-compatible upstreams:
+ * a `message_stop` without `message_delta` finishes as a stop (usage from `message_start`), a text or thinking delta
+ * without its block start opens the block. A stream that ends before `message_delta` / `message_stop` ends with an
+ * error event.
  */
 export class AnthropicStreamDecoder implements StreamDecoder {
   private readonly parser = new SseParser({ dispatchIncompleteOnEnd: true });
@@ -101,6 +103,10 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         break;
       case 'message_delta':
         this.messageDelta(payload, events);
+        break;
+      case 'message_stop':
+        // Some Anthropic-compatible upstreams end without message_delta: close the message as a normal stop.
+        if (!this.finished) this.messageDelta({ delta: {}, usage: null }, events);
         break;
       case 'error': {
         const errorType = isRecord(payload.error) ? payload.error.type : undefined;
@@ -186,8 +192,14 @@ export class AnthropicStreamDecoder implements StreamDecoder {
 
   private blockDelta(payload: JsonObject, events: StreamEvent[]): void {
     const index = typeof payload.index === 'number' ? payload.index : -1;
-    const block = this.blocks.get(index);
     const delta = isRecord(payload.delta) ? payload.delta : {};
+    let block = this.blocks.get(index);
+    if (!block && (delta.type === 'text_delta' || delta.type === 'thinking_delta')) {
+      // A delta without its content_block_start (seen on Anthropic-compatible upstreams).
+      this.ensureStarted(events);
+      block = { kind: delta.type === 'text_delta' ? 'text' : 'thinking' };
+      this.blocks.set(index, block);
+    }
     if (!block || block.kind === 'ignored') return;
     switch (delta.type) {
       case 'text_delta':

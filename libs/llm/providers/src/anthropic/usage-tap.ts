@@ -14,7 +14,8 @@ const USAGE_EVENTS = new Set(['message_start', 'message_delta', 'message_stop', 
  * forwarded to the client. Only `message_start`, `message_delta`, `message_stop` and `error` events are parsed
  * (plus content events with `collectCompletion`). `usage` is the `message_start` usage merged with the cumulative
  * `message_delta` usage, set once a `message_delta` arrived; `startUsage` is what `message_start` alone said
- * (input and cache counts are final there; output is not).
+ * (input and cache counts are final there; output is not). A stream ending with `message_stop` but no
+ * `message_delta` (some Anthropic-compatible upstreams) leaves `usage` = `startUsage`.
  */
 export class AnthropicStreamUsageTap {
   /** The whole-message usage, once `message_delta` was seen. */
@@ -72,6 +73,8 @@ export class AnthropicStreamUsageTap {
       }
       case 'message_stop':
         this.done = true;
+        // An upstream that sent no message_delta: message_start's usage is all there is.
+        this.usage ??= this.startUsage;
         break;
       case 'error':
         this.error = anthropicErrorFields(payload);
