@@ -197,8 +197,9 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     if (!block && (delta.type === 'text_delta' || delta.type === 'thinking_delta')) {
       // A delta without its content_block_start (seen on Anthropic-compatible upstreams).
       this.ensureStarted(events);
-      block = { kind: delta.type === 'text_delta' ? 'text' : 'thinking' };
-      this.blocks.set(index, block);
+      const opened: BlockState = { kind: delta.type === 'text_delta' ? 'text' : 'thinking' };
+      this.blocks.set(index, opened);
+      block = opened;
     }
     if (!block || block.kind === 'ignored') return;
     switch (delta.type) {
