@@ -236,3 +236,50 @@ describe('channel health on the relay path', () => {
     expect(chatPaths(flappy)).toBe(8);
   });
 });
+
+describe('per-channel rate limits (GLOBAL_CHANNEL_RATE_LIMIT)', () => {
+  let t: TestApp;
+  let fake: FakeProvider;
+  let root: Agent;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+    t = await startTestApp({ env: { GLOBAL_CHANNEL_RATE_LIMIT: 'true' } });
+    root = await t.login('root', '123456');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+
+  it('a channel at its rate_limit is skipped; with no other channel the caller gets 429 and Retry-After', async () => {
+    const model = 'model-limited';
+    const res = await root.post('/api/channel/').send({
+      type: 1,
+      key: 'k',
+      name: 'limited',
+      base_url: fake.url,
+      models: model,
+      group: 'default',
+      priority: 10,
+      config: { rate_limit: 2 },
+    });
+    expect(res.body.success).toBe(true);
+    const key = await createKey(root, { name: 'klimit', unlimited_quota: true });
+    expect((await chat(t, key.key, model)).status).toBe(200);
+    expect((await chat(t, key.key, model)).status).toBe(200);
+    const refused = await chat(t, key.key, model);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body.error.code).toBe('channels_rate_limited');
+
+    const spare = await startFakeOpenAI();
+    try {
+      await createChannel(root, { name: 'spare', base_url: spare.url, models: model });
+      expect((await chat(t, key.key, model)).status).toBe(200);
+      expect(chatPaths(spare)).toBe(1);
+    } finally {
+      await spare.close();
+    }
+  });
+});

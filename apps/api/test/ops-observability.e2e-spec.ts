@@ -162,6 +162,25 @@ describe('metrics, tracing, request ids', () => {
     expect((await peeker.get(`/api/trace/${traceId}`)).status).toBe(404);
   });
 
+  it("never takes a caller's X-Request-Id as the request id (logs and costs are keyed by it)", async () => {
+    const send = () =>
+      t.http
+        .post('/v1/chat/completions')
+        .set('Authorization', `Bearer ${key.key}`)
+        .set('X-Request-Id', 'same-client-id')
+        .send({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'dup' }] });
+    const [a, b] = [await send(), await send()];
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(a.headers['x-oneapi-request-id']).not.toBe(b.headers['x-oneapi-request-id']);
+    expect(a.headers['x-oneapi-request-id']).not.toBe('same-client-id');
+    await settled(t);
+    const rows = await t.dataSource.query(
+      `SELECT COUNT(*) AS n FROM logs WHERE request_id IN ('${a.headers['x-oneapi-request-id']}', '${b.headers['x-oneapi-request-id']}')`,
+    );
+    expect(Number(rows[0].n)).toBe(2);
+  });
+
   it('serves Prometheus metrics a text-format parser reads', async () => {
     expect((await t.http.get('/metrics')).status).toBe(401);
     const res = await t.http.get('/metrics').set('Authorization', 'Bearer scrape-secret');
@@ -172,12 +191,12 @@ describe('metrics, tracing, request ids', () => {
 
     const relay = family('one_api_relay_requests_total')!;
     const ok = relay.metrics.filter((m) => m.labels?.model === 'gpt-4o-mini' && m.labels?.success === 'true');
-    expect(ok.reduce((s, m) => s + Number(m.value), 0)).toBe(2);
+    expect(ok.reduce((s, m) => s + Number(m.value), 0)).toBe(4);
     expect(family('one_api_relay_request_duration_seconds')!.type).toBe('HISTOGRAM');
     // One label set here (one channel, one model): the parser folds a histogram's series into one bucket map,
     // whose +Inf bucket is the number of observations.
     const ttft = family('one_api_relay_time_to_first_token_seconds')!;
-    expect(Number(ttft.metrics[0].buckets!['+Inf'])).toBe(2);
+    expect(Number(ttft.metrics[0].buckets!['+Inf'])).toBe(4);
     const tokens = family('one_api_relay_tokens_total')!;
     expect(tokens.metrics.find((m) => m.labels?.type === 'prompt')).toBeDefined();
     expect(family('one_api_relay_quota_used_total')).toBeDefined();

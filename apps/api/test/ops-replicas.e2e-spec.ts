@@ -76,6 +76,22 @@ describePg('two gateways on one PostgreSQL + Redis', () => {
       expect((await chat(a, key.key)).status).toBe(401);
     });
 
+    it('an option saved on A is in effect on B at once', async () => {
+      const rootB = await pair[1].login('root', '123456');
+      const read = async () =>
+        (await rootB.get('/api/option/')).body.data.find((o: { key: string }) => o.key === 'Notice')?.value;
+      expect(await read()).not.toBe('replicated notice');
+      expect(
+        (await rootA.put('/api/option/').send({ key: 'Notice', value: 'replicated notice' })).status,
+      ).toBe(200);
+      let value = await read();
+      for (let i = 0; i < 50 && value !== 'replicated notice'; i++) {
+        await sleep(20);
+        value = await read();
+      }
+      expect(value).toBe('replicated notice');
+    });
+
     it('a channel disabled on B stops taking traffic on A', async () => {
       const [a, b] = pair;
       const rootB = await b.login('root', '123456');

@@ -1,5 +1,6 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { ChangeBus, ChangeEvent, ChangeTopic } from '@one-api/server-common';
+import { OptionsService } from '@one-api/server-options';
 import { RedisService } from './redis.service';
 
 const CHANNEL = 'changes';
@@ -21,7 +22,14 @@ export class ChangeBusRelay implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly bus: ChangeBus,
     private readonly redis: RedisService,
+    @Optional() private readonly options?: OptionsService,
   ) {}
+
+  /** Hands another replica's change to this process; options are re-read from the database at once. */
+  private deliverRemote(event: ChangeEvent): void {
+    this.bus.deliver(event);
+    if (event.topic === 'options') void this.options?.reload().catch(() => undefined);
+  }
 
   onModuleInit(): void {
     if (!this.redis.enabled) return;
@@ -37,10 +45,10 @@ export class ChangeBusRelay implements OnModuleInit, OnModuleDestroy {
           return;
         }
         if (event.from === this.redis.instanceId || !ALL_TOPICS.includes(event.topic)) return;
-        this.bus.deliver(event.ids ? { topic: event.topic, ids: event.ids } : { topic: event.topic });
+        this.deliverRemote(event.ids ? { topic: event.topic, ids: event.ids } : { topic: event.topic });
       }),
     );
-    this.redis.onReconnect(() => ALL_TOPICS.forEach((topic) => this.bus.deliver({ topic })));
+    this.redis.onReconnect(() => ALL_TOPICS.forEach((topic) => this.deliverRemote({ topic })));
   }
 
   onModuleDestroy(): void {

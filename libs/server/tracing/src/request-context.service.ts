@@ -15,10 +15,11 @@ export interface RequestLocals {
   traceContext: Context;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * The first middleware of every request: a request id (the caller's X-Request-Id when sane, else One API's format),
+ * The first middleware of every request: a request id in One API's format (unique: logs and costs are keyed by it;
+ * a caller's own X-Request-Id is only logged beside it),
  * a trace id and HTTP server span (W3C traceparent honoured), one structured access-log line when the response
  * ends, and the count of requests in flight that graceful shutdown waits for.
  */
@@ -56,7 +57,8 @@ export class RequestContextService {
     return (req: Request, res: Response, next: NextFunction): void => {
       const started = performance.now();
       const given = req.headers['x-request-id'];
-      const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
+      const clientRequestId = typeof given === 'string' && CLIENT_ID.test(given) ? given : undefined;
+      const requestId = newRequestId();
       const parent = this.tracing.extract(req.headers);
       const span = this.tracing.startSpan(
         `${req.method} ${req.path.startsWith('/v1') ? req.path : 'http'}`,
@@ -94,6 +96,7 @@ export class RequestContextService {
         this.pino?.info(
           {
             req_id: requestId,
+            ...(clientRequestId ? { client_req_id: clientRequestId } : {}),
             trace_id: locals.traceId,
             method: req.method,
             url: req.originalUrl,

@@ -41,14 +41,19 @@ function durations(t: TraceTimestamps): Record<string, number> {
 export class TraceController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  private async byTraceId(traceId: string): Promise<TraceRowDb | undefined> {
-    const rows = (await this.dataSource
+  /** The latest row with that trace or request id (of `userId` only, when given). */
+  private async findRow(
+    column: 'trace_id' | 'request_id',
+    value: string,
+    userId?: number,
+  ): Promise<TraceRowDb | undefined> {
+    const query = this.dataSource
       .createQueryBuilder()
       .select('*')
       .from('traces', 't')
-      .where('t.trace_id = :traceId', { traceId })
-      .limit(1)
-      .getRawMany()) as TraceRowDb[];
+      .where(`t.${column} = :value`, { value });
+    if (userId !== undefined) query.andWhere('t.user_id = :userId', { userId });
+    const rows = (await query.orderBy('t.id', 'DESC').limit(1).getRawMany()) as TraceRowDb[];
     return rows[0];
   }
 
@@ -90,8 +95,8 @@ export class TraceController {
   async byLog(@Param('logId', idPipe) logId: number, @CurrentUser() user: AuthUser) {
     const log = await this.dataSource.getRepository(Log).findOneBy({ id: logId });
     if (!log || (user.role < Role.Admin && Number(log.userId) !== user.id)) throw notFound('Log not found');
-    if (!log.traceId) throw notFound('This log has no trace');
-    const row = await this.byTraceId(log.traceId);
+    if (!log.traceId || !log.requestId) throw notFound('This log has no trace');
+    const row = await this.findRow('request_id', log.requestId);
     if (!row) throw notFound('Trace not found');
     return ok(this.view(row, log));
   }
@@ -99,10 +104,9 @@ export class TraceController {
   @Get(':traceId')
   async byId(@Param('traceId') traceId: string, @CurrentUser() user: AuthUser) {
     if (!/^[0-9a-f]{32}$/.test(traceId)) throw badRequest('trace id must be 32 hex digits');
-    const row = await this.byTraceId(traceId);
-    if (!row || (user.role < Role.Admin && Number(row.user_id) !== user.id))
-      throw notFound('Trace not found');
-    const log = await this.dataSource.getRepository(Log).findOneBy({ traceId });
+    const row = await this.findRow('trace_id', traceId, user.role < Role.Admin ? user.id : undefined);
+    if (!row) throw notFound('Trace not found');
+    const log = await this.dataSource.getRepository(Log).findOneBy({ requestId: row.request_id });
     return ok(this.view(row, log));
   }
 }

@@ -18,7 +18,9 @@ export const TRACES_TABLE: TableSpec = {
   ],
   primaryKey: ['id'],
   indexes: [
-    { name: 'idx_traces_trace_id', columns: ['trace_id'], unique: true },
+    // A caller's trace (traceparent) may span several requests: one row per request.
+    { name: 'idx_traces_request_id', columns: ['request_id'], unique: true },
+    { name: 'idx_traces_trace_id', columns: ['trace_id'] },
     { name: 'idx_traces_created_at', columns: ['created_at'] },
   ],
 };
