@@ -91,6 +91,8 @@ const EXPECTED: Record<string, Level> = {
   'POST /v1/responses': 'key',
   'POST /v1/messages': 'key',
   'POST /v1/messages/count_tokens': 'key',
+  'GET /v1/responses/:id': 'key',
+  'DELETE /v1/responses/:id': 'key',
   'POST /v1/completions': 'key',
   'POST /v1/embeddings': 'key',
   'POST /v1/engines/:model/embeddings': 'key',

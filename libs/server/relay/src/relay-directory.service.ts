@@ -207,6 +207,19 @@ export class RelayDirectory implements OnModuleInit, OnModuleDestroy {
     return (await this.routing()).channels.get(id);
   }
 
+  /** Every channel a group can reach, highest priority first (for calls that name no model). */
+  async channelsOfGroup(group: string): Promise<Channel[]> {
+    const snapshot = await this.routing();
+    const best = new Map<number, number>();
+    for (const list of snapshot.routes.get(group)?.values() ?? []) {
+      for (const c of list) best.set(c.channelId, Math.max(best.get(c.channelId) ?? -Infinity, c.priority));
+    }
+    return [...best.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([id]) => snapshot.channels.get(id))
+      .filter((c): c is Channel => c !== undefined);
+  }
+
   /** Models a group can reach (for /v1/models). */
   async modelsOfGroup(group: string): Promise<string[]> {
     return [...((await this.routing()).routes.get(group)?.keys() ?? [])].sort();

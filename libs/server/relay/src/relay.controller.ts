@@ -35,7 +35,7 @@ export class RelayController {
   async countTokens(@Req() req: Request, @Res() res: Response): Promise<void> {
     try {
       await this.auth.authenticate(req);
-      res.json(countAnthropicMessagesTokens(req.body));
+      res.status(200).json(countAnthropicMessagesTokens(req.body));
     } catch (error) {
       const gatewayError =
         error instanceof RelayError

@@ -8,10 +8,17 @@ import { RelayDirectory } from './relay-directory.service';
 import { RelayHooks } from './relay-hooks';
 import { RelayController } from './relay.controller';
 import { RelayService } from './relay.service';
+import { StoredResponsesController } from './stored-responses.controller';
 import { UpstreamClient } from './upstream-client.service';
 
 @Module({
-  controllers: [RelayController, ModelsController, BillingDashboardController, CostController],
+  controllers: [
+    RelayController,
+    StoredResponsesController,
+    ModelsController,
+    BillingDashboardController,
+    CostController,
+  ],
   providers: [RelayDirectory, RelayAuthService, UpstreamClient, ChannelAdapters, RelayService, RelayHooks],
   exports: [RelayDirectory, UpstreamClient, ChannelAdapters, RelayHooks],
 })

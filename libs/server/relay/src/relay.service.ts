@@ -36,6 +36,7 @@ import { ChannelAdapters } from './channel-adapters.service';
 import { Candidate, pickCandidate } from './channel-picker';
 import { OPENAI_CHAT_PASSTHROUGH, PASSTHROUGH_FORMATS } from './passthrough-formats';
 import { StreamForwarder, streamBreakEvent } from './stream-forwarder';
+import { applyThinking, needsConversion, readUrlOptions, UrlOptions } from './url-options';
 import { roughPromptTokens } from './prompt-estimate';
 import { RelayAuthService, RelayPrincipal } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
@@ -70,6 +71,8 @@ interface RequestState {
   /** the caller's body bytes and headers, for formats passed through byte for byte */
   rawBody?: string;
   anthropicHeaders: AnthropicCallerHeaders;
+  /** `?thinking=` / `?reasoning_format=` */
+  urlOptions: UrlOptions;
   /** where the quota hold lives (Redis with BATCH_UPDATE_ENABLED, else the database) */
   holdStore: HoldStore;
   /** what observers (health, metrics, tracing) see of this request */
@@ -164,6 +167,7 @@ export class RelayService {
         promptEstimate,
         rawBody: (req as Request & { rawBody?: Buffer }).rawBody?.toString('utf8'),
         anthropicHeaders: anthropicCallerHeaders(req.headers),
+        urlOptions: readUrlOptions(req.query as Record<string, unknown>),
         call: {
           requestId,
           traceId: res.locals.traceId as string | undefined,
@@ -266,7 +270,7 @@ export class RelayService {
     if (!codec)
       throw new GatewayError({ kind: 'invalid-request', message: 'this endpoint has no canonical form' });
     if (!state.canonical) {
-      const decoded = codec.decodeRequest(state.payload);
+      const decoded = applyThinking(codec.decodeRequest(state.payload), state.urlOptions);
       state.canonical =
         state.endpoint.kind === 'messages' ? withAnthropicHeaders(decoded, state.anthropicHeaders) : decoded;
     }
@@ -314,6 +318,7 @@ export class RelayService {
           canonical: () => this.canonicalOf(state),
           rawBody: state.rawBody,
           anthropicHeaders: state.anthropicHeaders,
+          forceConvert: needsConversion(state.urlOptions),
         });
         sentAt = Date.now();
         this.hooks.emit('attemptStarted', state.call, ref, attempt + 1);
@@ -507,6 +512,7 @@ export class RelayService {
     const encoded = plan.codec.encodeResponse(response, {
       request: state.canonical ?? plan.request,
       model: state.model,
+      reasoningFormat: state.urlOptions.reasoningFormat,
     });
     this.firstByte(state, attempt);
     res.status(200).json(encoded);
@@ -530,6 +536,7 @@ export class RelayService {
     const encoder = plan.codec.createStreamEncoder({
       request: state.canonical ?? plan.request,
       model: state.model,
+      reasoningFormat: state.urlOptions.reasoningFormat,
     });
     let usage: Usage | undefined;
     let generated = '';

@@ -47,6 +47,8 @@ export interface PlanInput {
   rawBody?: string;
   /** the caller's anthropic-version / anthropic-beta */
   anthropicHeaders?: AnthropicCallerHeaders;
+  /** URL options change the request or the answer: go through the canonical model even on a same-format channel */
+  forceConvert?: boolean;
 }
 
 /**
@@ -65,7 +67,8 @@ export function planUpstreamCall(input: PlanInput): UpstreamPlan {
     });
   }
   const codec = endpoint.codec;
-  if (!codec || adapter.format === codec.format) return passthroughPlan(input, adapter.format);
+  if (!codec || (adapter.format === codec.format && !input.forceConvert))
+    return passthroughPlan(input, adapter.format);
   const original = input.canonical();
   const upstreamModel = modelMappingOf(channel)[input.model] ?? input.model;
   const request: CanonicalRequest = { ...original, model: upstreamModel };

@@ -4,7 +4,7 @@ import { AppConfig } from '@one-api/server-config';
 
 export interface UpstreamCall {
   url: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   headers: Record<string, string>;
   body?: string | Buffer;
   signal?: AbortSignal;
