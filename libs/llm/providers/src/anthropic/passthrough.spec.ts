@@ -95,6 +95,18 @@ describe('anthropicPassthroughRequest', () => {
     });
     expect(anthropicPassthroughRequest(signed, target).body).toBe(signed);
     expect(stripUnsignedThinking({ messages: 'x' })).toBe(0);
+    const onlyThinking = {
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 't', signature: '' }] },
+        { role: 'user', content: 'b' },
+      ],
+    };
+    expect(stripUnsignedThinking(onlyThinking)).toBe(1);
+    expect(onlyThinking.messages).toEqual([
+      { role: 'user', content: 'a' },
+      { role: 'user', content: 'b' },
+    ]);
   });
 
   it('targets count_tokens, a ClaudeCompatible base URL, and rejects bodies that are not objects', () => {

@@ -120,7 +120,10 @@ export function replaceTopLevelModel(rawBody: string, model: string): string | u
 
 const THINKING_BLOCK = /"type"\s*:\s*"thinking"/;
 
-/** Removes assistant `thinking` blocks without a non-empty signature (Anthropic rejects them); returns how many. */
+/**
+ * Removes assistant `thinking` blocks without a non-empty signature (Anthropic rejects them) and assistant turns left
+ * empty; returns how many blocks were removed.
+ */
 export function stripUnsignedThinking(body: JsonObject): number {
   if (!Array.isArray(body.messages)) return 0;
   let removed = 0;
@@ -135,6 +138,12 @@ export function stripUnsignedThinking(body: JsonObject): number {
       return !unsigned;
     });
     if (kept.length !== message.content.length) message.content = kept;
+  }
+  // An assistant turn left empty is dropped (Anthropic refuses empty content and joins the user turns around it).
+  if (removed > 0) {
+    body.messages = body.messages.filter(
+      (m) => !(isRecord(m) && m.role === 'assistant' && Array.isArray(m.content) && m.content.length === 0),
+    );
   }
   return removed;
 }
