@@ -281,7 +281,7 @@ function decodeAssistantTurn(content: unknown, path: string, lenient: boolean): 
       case 'thinking': {
         if (typeof item.thinking !== 'string') fail(`${blockPath}.thinking`, 'Field required');
         const part: AssistantPart = { type: 'reasoning', text: item.thinking };
-        if (typeof item.signature === 'string') part.signature = item.signature;
+        if (typeof item.signature === 'string' && item.signature !== '') part.signature = item.signature;
         return withCache(part, item, blockPath);
       }
       case 'redacted_thinking': {
