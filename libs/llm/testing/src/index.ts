@@ -66,3 +66,6 @@ export * from './gemini';
 
 // Fake Anthropic (api.anthropic.com Messages wire format).
 export * from './anthropic';
+
+// The regression matrix (variants, PASS rules, runner, table).
+export * from './matrix';
