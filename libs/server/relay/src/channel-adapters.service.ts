@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { UpstreamAdapter } from '@one-api/llm-core';
-import { adapterForChannel, createGeminiAdapter } from '@one-api/llm-providers';
+import {
+  adapterForChannel,
+  createAnthropicAdapter,
+  createGeminiAdapter,
+  isAnthropicChannelType,
+} from '@one-api/llm-providers';
 import { AppConfig } from '@one-api/server-config';
 import type { Channel } from '@one-api/server-db';
 
@@ -19,17 +24,20 @@ export function parseChannelConfig(config: string | null): Record<string, unknow
 @Injectable()
 export class ChannelAdapters {
   private readonly gemini: UpstreamAdapter;
+  private readonly anthropic: UpstreamAdapter;
 
   constructor(config: AppConfig) {
+    this.anthropic = createAnthropicAdapter({ defaultMaxTokens: config.defaultMaxToken });
     this.gemini = createGeminiAdapter({
       defaultApiVersion: config.geminiVersion,
       safetyThreshold: config.geminiSafetySetting,
     });
   }
 
-  /** Gemini with GEMINI_VERSION / GEMINI_SAFETY_SETTING; a Responses-native adapter when config.api_format says so. */
+  /** Gemini with GEMINI_VERSION / GEMINI_SAFETY_SETTING, Anthropic with DEFAULT_MAX_TOKEN; a Responses-native adapter when config.api_format says so. */
   forChannel(channel: Pick<Channel, 'type' | 'config'>): UpstreamAdapter | undefined {
     if (channel.type === 24) return this.gemini;
+    if (isAnthropicChannelType(channel.type)) return this.anthropic;
     return adapterForChannel(channel.type, parseChannelConfig(channel.config));
   }
 }
