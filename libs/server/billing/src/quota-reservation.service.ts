@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Token, User } from '@one-api/server-db';
+import { DirectSql } from '@one-api/server-db';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
 
 export class InsufficientQuotaError extends Error {
@@ -24,12 +24,20 @@ export interface QuotaHolder {
  * Holds quota before the upstream call with conditional decrements (`… WHERE remain >= amount`): concurrent
  * requests can never take more than there is, on any engine, without locks or read-then-write.
  */
+const TAKE_FROM_TOKEN = 'UPDATE tokens SET remain_quota = remain_quota - ? WHERE id = ? AND remain_quota >= ?';
+const GIVE_BACK_TO_TOKEN = 'UPDATE tokens SET remain_quota = remain_quota + ? WHERE id = ?';
+const TAKE_FROM_USER = 'UPDATE users SET quota = quota - ? WHERE id = ? AND quota >= ?';
+
 @Injectable()
 export class QuotaReservationService {
+  private readonly sql: DirectSql;
+
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     @Optional() private readonly ledger?: RedisQuotaLedger,
-  ) {}
+  ) {
+    this.sql = new DirectSql(dataSource);
+  }
 
   /** Holds in Redis when BATCH_UPDATE_ENABLED and Redis is up (see RedisQuotaLedger), else in the database. */
   async reserveHold(holder: QuotaHolder, amount: number): Promise<{ amount: number; store: HoldStore }> {
@@ -42,30 +50,11 @@ export class QuotaReservationService {
 
   async reserve(holder: QuotaHolder, amount: number): Promise<number> {
     if (amount <= 0) return 0;
-    if (!holder.unlimitedToken) {
-      const token = await this.dataSource
-        .createQueryBuilder()
-        .update(Token)
-        .set({ remainQuota: () => `remain_quota - ${amount}` })
-        .where('id = :id AND remain_quota >= :amount', { id: holder.tokenId, amount })
-        .execute();
-      if (!token.affected) throw new InsufficientQuotaError('token');
+    if (!holder.unlimitedToken && (await this.sql.execute(TAKE_FROM_TOKEN, [amount, holder.tokenId, amount])) === 0) {
+      throw new InsufficientQuotaError('token');
     }
-    const user = await this.dataSource
-      .createQueryBuilder()
-      .update(User)
-      .set({ quota: () => `quota - ${amount}` })
-      .where('id = :id AND quota >= :amount', { id: holder.userId, amount })
-      .execute();
-    if (!user.affected) {
-      if (!holder.unlimitedToken) {
-        await this.dataSource
-          .createQueryBuilder()
-          .update(Token)
-          .set({ remainQuota: () => `remain_quota + ${amount}` })
-          .where('id = :id', { id: holder.tokenId })
-          .execute();
-      }
+    if ((await this.sql.execute(TAKE_FROM_USER, [amount, holder.userId, amount])) === 0) {
+      if (!holder.unlimitedToken) await this.sql.execute(GIVE_BACK_TO_TOKEN, [amount, holder.tokenId]);
       throw new InsufficientQuotaError('user');
     }
     return amount;

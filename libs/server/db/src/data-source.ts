@@ -44,6 +44,11 @@ export function buildDataSourceOptions(config: DbConfig): DataSourceOptions {
       database: file,
       enableWAL: file !== ':memory:',
       timeout: config.sqliteBusyTimeout,
+      // WAL with synchronous=NORMAL cannot corrupt the database; only the last commits may be lost on power failure
+      // (not on a process crash), and commits stop waiting for fsync — the relay writes on every request.
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma('synchronous = NORMAL');
+      },
     };
   }
   const max = Math.max(1, Math.min(config.sqlMaxOpenConns, 200));

@@ -11,3 +11,4 @@ export { MIGRATIONS } from './migrations';
 export * from './schema/gateway-tables';
 export * from './schema/ops-tables';
 export { runMigrationsExclusively, initializeDataSource, MIGRATION_LOCK_NAME } from './migration-lock';
+export * from './direct-sql';
