@@ -7,6 +7,7 @@ export { formatFaults, parseFaultSpec, planFaults, splitFaultPrefix } from './co
 export type { Fault, FaultInput, FaultPlan } from './core/faults';
 export type { RecordedRequest } from './core/recorder';
 export { sampleFromSchema } from './core/json-schema-sample';
+export { explicitArguments } from './core/explicit-arguments';
 
 export { openAIProtocol, startFakeOpenAI } from './openai/fake-openai';
 export type { FakeOpenAIOptions } from './openai/fake-openai';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { explicitArguments } from '../core/explicit-arguments';
 import { sampleFromSchema } from '../core/json-schema-sample';
 import { randomId } from '../openai/ids';
 import { CHARS_PER_TOKEN, estimateTokens } from '../openai/usage';
@@ -100,8 +101,11 @@ function requestedTools(text: string, tools: AnthropicTool[]): AnthropicTool[] {
   return hits.sort((a, b) => a.at - b.at).map((h) => h.tool);
 }
 
-function toolUse(tool: AnthropicTool): FakeAnthropicBlock {
-  const input = tool.input_schema === undefined ? {} : sampleFromSchema(tool.input_schema);
+/** Input given in the prompt (`call <name> with {...}`), else sampled from the tool's schema. */
+function toolUse(tool: AnthropicTool, text: string): FakeAnthropicBlock {
+  const input =
+    explicitArguments(text, tool.name as string) ??
+    (tool.input_schema === undefined ? {} : sampleFromSchema(tool.input_schema));
   return {
     type: 'tool_use',
     id: `toolu_01${randomId(22)}`,
@@ -190,7 +194,7 @@ export function messagesReply(req: MessagesRequest): AnthropicReply {
   if (calls) {
     if (!calls.forced)
       content.push({ type: 'text', text: `I will call ${calls.tools.map((t) => t.name).join(', ')}.` });
-    for (const tool of calls.tools) content.push(toolUse(tool));
+    for (const tool of calls.tools) content.push(toolUse(tool, lastAnthropicUserText(req)));
     return { content, stopReason: 'tool_use', stopSequence: null };
   }
   const format = req.output_config?.format;

@@ -1,3 +1,4 @@
+import { explicitArguments } from '../core/explicit-arguments';
 import { sampleFromSchema } from '../core/json-schema-sample';
 import { quote } from '../openai/chat-reply';
 import { limitText } from '../openai/limits';
@@ -113,11 +114,12 @@ export function openApiToJsonSchema(schema: unknown): unknown {
   return out;
 }
 
-function callFor(declaration: Json): GeminiCallReply {
+/** Arguments given in the prompt (`call <name> with {...}`), else sampled from the declaration's schema. */
+function callFor(declaration: Json, text: string): GeminiCallReply {
   const name = str(field(declaration, 'name')) ?? '';
   const schema =
     field(declaration, 'parametersJsonSchema') ?? openApiToJsonSchema(field(declaration, 'parameters'));
-  const args = schema === undefined ? {} : sampleFromSchema(schema);
+  const args = explicitArguments(text, name) ?? (schema === undefined ? {} : sampleFromSchema(schema));
   return { name, args: isJson(args) ? args : { value: args } };
 }
 
@@ -138,7 +140,8 @@ function decideCalls(body: unknown): GeminiCallReply[] {
     last !== undefined && (field(last, 'role') ?? 'user') === 'user' && textOf(last) !== '';
   let chosen = lastIsUserText ? requested(lastGeminiUserText(body), declarations) : [];
   if (chosen.length === 0 && mode === 'ANY') chosen = [declarations[0]];
-  return chosen.map(callFor);
+  const text = lastGeminiUserText(body);
+  return chosen.map((d) => callFor(d, text));
 }
 
 function thinking(body: unknown): { thinks: boolean; includeThoughts: boolean } {

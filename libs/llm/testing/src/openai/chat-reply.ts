@@ -1,4 +1,5 @@
 import { randomId } from './ids';
+import { explicitArguments } from '../core/explicit-arguments';
 import { sampleFromSchema } from '../core/json-schema-sample';
 import type { ChatRequest, ChatTool } from './types';
 import { limitText } from './limits';
@@ -57,9 +58,12 @@ function requestedTools(text: string, tools: ChatTool[]): ChatTool[] {
   return hits.sort((a, b) => a.at - b.at).map((h) => h.tool);
 }
 
-function toolCall(tool: ChatTool): ToolCallReply {
+/** Arguments given in the prompt (`call <name> with {...}`), else sampled from the tool's schema. */
+function toolCall(tool: ChatTool, text: string): ToolCallReply {
   const params = tool.function?.parameters;
-  const args = params === undefined ? {} : sampleFromSchema(params);
+  const args =
+    explicitArguments(text, tool.function?.name as string) ??
+    (params === undefined ? {} : sampleFromSchema(params));
   return {
     id: `call_${randomId(24)}`,
     name: tool.function?.name as string,
@@ -77,7 +81,7 @@ function decideToolCalls(req: ChatRequest): ChatReply | undefined {
     if (choice.type === 'function' && 'function' in choice && typeof choice.function?.name === 'string') {
       const name = choice.function.name;
       const tool = tools.find((t) => t.function?.name === name) ?? { type: 'function', function: { name } };
-      return { kind: 'tool_calls', toolCalls: [toolCall(tool)], finishReason: 'stop' };
+      return { kind: 'tool_calls', toolCalls: [toolCall(tool, lastUserText(req))], finishReason: 'stop' };
     }
     if (choice.type === 'allowed_tools' && 'allowed_tools' in choice) {
       const allowed = new Set((choice.allowed_tools?.tools ?? []).map((t) => t?.function?.name));
@@ -92,7 +96,8 @@ function decideToolCalls(req: ChatRequest): ChatReply | undefined {
   if (chosen.length === 0 && required) chosen = [tools[0]];
   if (chosen.length === 0) return undefined;
   if (req.parallel_tool_calls === false) chosen = chosen.slice(0, 1);
-  return { kind: 'tool_calls', toolCalls: chosen.map(toolCall), finishReason: 'tool_calls' };
+  const text = lastUserText(req);
+  return { kind: 'tool_calls', toolCalls: chosen.map((t) => toolCall(t, text)), finishReason: 'tool_calls' };
 }
 
 function plainText(req: ChatRequest): string {
