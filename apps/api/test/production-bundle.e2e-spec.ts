@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 
 const ROOT = resolve(__dirname, '../../..');
 const DOCKERFILE = readFileSync(join(ROOT, 'docker/Dockerfile'), 'utf8');
@@ -245,4 +246,52 @@ describe('the production bundle, built as the Dockerfile builds it and started w
       await stop(admin.proc);
     }
   }, 120_000);
+  it('the bundled migration tool, killed mid-copy, resumes on the next run and verifies the copy', async () => {
+    const source = env.SQLITE_PATH; // the database the API created above
+    const db = new Database(source);
+    const insert = db.prepare(
+      `INSERT INTO logs (user_id, created_at, type, content, username, model_name, quota) VALUES (1, ?, 2, ?, 'root', 'gpt-4o-mini', ?)`,
+    );
+    db.transaction(() => {
+      for (let i = 1; i <= 3000; i++) insert.run(1732000000 + i, `row ${i}`, i);
+    })();
+    const total = (db.prepare(`SELECT COUNT(*) AS n FROM logs`).get() as { n: number }).n;
+    db.close();
+    const target = join(work, 'resumed.db');
+    const args = ['tools/db-migrate/dist/main.js', '--from', `sqlite:${source}`, '--to', target];
+
+    // one row per batch, killed (SIGKILL: no cleanup) once the logs table is under way
+    const first = start(['node', ...args, '--batch-size', '1'], bundle, env);
+    const killed = new Promise<NodeJS.Signals | null>((r) =>
+      first.proc.once('exit', (_code, signal) => r(signal)),
+    );
+    const until = Date.now() + 60_000;
+    while (
+      !/\blogs: [\d,]+\/[\d,]+ rows/.test(first.output()) &&
+      first.proc.exitCode === null &&
+      Date.now() < until
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    first.proc.kill('SIGKILL');
+    expect(await killed).toBe('SIGKILL');
+    const partial = new Database(target, { readonly: true });
+    const copied = (partial.prepare(`SELECT COUNT(*) AS n FROM logs`).get() as { n: number }).n;
+    const marks = partial.prepare(`SELECT COUNT(*) AS n FROM db_migrate_progress`).get() as { n: number };
+    partial.close();
+    expect(copied).toBeGreaterThan(0);
+    expect(copied).toBeLessThan(total);
+    expect(marks.n).toBeGreaterThan(0);
+
+    const second = spawnSync(process.execPath, args, {
+      cwd: bundle,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect([second.status, second.stderr]).toEqual([0, expect.stringMatching(/\[db-migrate\] resuming /)]);
+    expect(second.stderr).toMatch(/abilities: already copied/);
+    expect(second.stdout).toMatch(new RegExp(`^logs +${total} +${total} +[0-9a-f]{16} {2}ok$`, 'm'));
+    expect(second.stdout).toMatch(/verified: \d+ tables identical/);
+  }, 180_000);
 });
