@@ -157,11 +157,11 @@ describe('channel health on the relay path', () => {
   beforeAll(async () => {
     t = await startTestApp({
       env: {
-        CHANNEL_SUSPEND_SECONDS_FOR_429: '1',
+        CHANNEL_SUSPEND_SECONDS_FOR_429: '3',
         CHANNEL_BREAKER_WINDOW: '4',
         CHANNEL_BREAKER_MIN_REQUESTS: '4',
         CHANNEL_BREAKER_FAILURE_RATE: '50',
-        CHANNEL_BREAKER_COOLDOWN_SECONDS: '1',
+        CHANNEL_BREAKER_COOLDOWN_SECONDS: '3',
       },
     });
     root = await t.login('root', '123456');
@@ -206,7 +206,7 @@ describe('channel health on the relay path', () => {
     for (let i = 0; i < 3; i++) expect((await chat(t, key.key, model)).status).toBe(200);
     expect(chatPaths(limited)).toBe(1); // suspended: not tried
     expect(chatPaths(spare)).toBe(4);
-    await sleep(1100);
+    await sleep(3100);
     expect((await chat(t, key.key, model)).status).toBe(200);
     expect(chatPaths(limited)).toBe(2); // back at the top of the priority list
     expect(
@@ -229,7 +229,7 @@ describe('channel health on the relay path', () => {
     expect(chatPaths(flappy)).toBe(4); // ok, 500, ok, 500 → half the window failed: open
     for (let i = 0; i < 5; i++) expect((await chat(t, key.key, model)).status).toBe(200);
     expect(chatPaths(flappy)).toBe(4); // open: no traffic
-    await sleep(1100);
+    await sleep(3100);
     expect((await chat(t, key.key, model)).status).toBe(200); // half-open probe succeeds → closed
     expect(chatPaths(flappy)).toBe(5);
     for (let i = 0; i < 3; i++) expect((await chat(t, key.key, model)).status).toBe(200);

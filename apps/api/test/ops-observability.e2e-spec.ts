@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { FakeProvider, startFakeOpenAI } from '@one-api/llm-testing';
-import { TracingService } from '@one-api/server-tracing';
+import { TraceRecorder, TracingService } from '@one-api/server-tracing';
 import { startTestApp, TestApp } from './harness';
 import { createChannel, createKey, settled, sleep } from './relay-fixtures';
 
@@ -122,6 +122,7 @@ describe('metrics, tracing, request ids', () => {
     for await (const chunk of stream) void chunk;
 
     await settled(t);
+    await t.app.get(TraceRecorder).flush(); // trace rows are written in batches every 200 ms
     await t.app.get(TracingService).flush();
     for (let i = 0; i < 100 && receiver.spans.filter((s) => s.name === 'relay.request').length < 2; i++)
       await sleep(20);

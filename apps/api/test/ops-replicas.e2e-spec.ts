@@ -68,7 +68,7 @@ describePg('two gateways on one PostgreSQL + Redis', () => {
       expect(off.status).toBe(200);
       // The change travels A → Redis → B; allow the pub/sub hop.
       let status = 0;
-      for (let i = 0; i < 50 && status !== 401; i++) {
+      for (let i = 0; i < 150 && status !== 401; i++) {
         status = (await chat(b, key.key)).status;
         if (status !== 401) await sleep(20);
       }
@@ -85,7 +85,7 @@ describePg('two gateways on one PostgreSQL + Redis', () => {
         (await rootA.put('/api/option/').send({ key: 'Notice', value: 'replicated notice' })).status,
       ).toBe(200);
       let value = await read();
-      for (let i = 0; i < 50 && value !== 'replicated notice'; i++) {
+      for (let i = 0; i < 150 && value !== 'replicated notice'; i++) {
         await sleep(20);
         value = await read();
       }
@@ -111,7 +111,7 @@ describePg('two gateways on one PostgreSQL + Redis', () => {
         expect((await call()).status).toBe(200);
         await rootB.put('/api/channel/?status_only=1').send({ id, status: 2 });
         let status = 200;
-        for (let i = 0; i < 50 && status === 200; i++) {
+        for (let i = 0; i < 150 && status === 200; i++) {
           status = (await call()).status;
           if (status === 200) await sleep(20);
         }
