@@ -105,4 +105,17 @@ describe('parseOpenAiChatResponse', () => {
     );
     expect(() => parseOpenAiChatResponse('nope')).toThrow(GatewayError);
   });
+  it('reads a forced tool call answered with finish_reason "stop" as finished by tool_calls (raw kept)', () => {
+    const response = parseOpenAiChatResponse(
+      completion({
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+      }),
+    );
+    expect(response.finishReason).toEqual({ reason: 'tool_calls', raw: 'stop' });
+    expect(parseOpenAiChatResponse(completion({ content: 'hi' })).finishReason).toEqual({
+      reason: 'stop',
+      raw: 'stop',
+    });
+  });
 });

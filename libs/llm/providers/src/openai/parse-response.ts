@@ -4,6 +4,7 @@ import {
   isRecord,
   type CanonicalChoice,
   type CanonicalResponse,
+  type FinishReason,
   type JsonObject,
   type ResponseContentPart,
 } from '@one-api/llm-core';
@@ -48,14 +49,24 @@ function messageContent(message: JsonObject, choiceIndex: number): ResponseConte
   return content;
 }
 
+/**
+ * OpenAI answers a forced (named) tool_choice with `finish_reason: "stop"`; a choice that made tool calls and
+ * stopped normally finishes with `tool_calls` (raw `stop` kept), so Claude callers see `stop_reason: "tool_use"`.
+ */
+export function withToolCalls(finish: FinishReason, madeToolCalls: boolean): FinishReason {
+  return finish.reason === 'stop' && madeToolCalls ? { reason: 'tool_calls', raw: finish.raw } : finish;
+}
+
 function parseChoice(choice: JsonObject): CanonicalChoice {
   const index = typeof choice.index === 'number' ? choice.index : 0;
   const message = isRecord(choice.message) ? choice.message : {};
+  const content = messageContent(message, index);
   const parsed: CanonicalChoice = {
     index,
-    content: messageContent(message, index),
-    finishReason: fromOpenAiFinishReason(
-      typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+    content,
+    finishReason: withToolCalls(
+      fromOpenAiFinishReason(typeof choice.finish_reason === 'string' ? choice.finish_reason : null),
+      content.some((part) => part.type === 'tool-call'),
     ),
   };
   if (choice.logprobs !== undefined && choice.logprobs !== null) parsed.logprobs = choice.logprobs;

@@ -72,6 +72,19 @@ describe('OpenAiChatStreamDecoder', () => {
     ]);
   });
 
+  it('finishes with tool_calls when a forced tool call ends with finish_reason "stop" (as OpenAI answers)', () => {
+    const events = decode(
+      sse(
+        chunk({
+          tool_calls: [{ index: 0, id: 'call_1', function: { name: 'get_weather', arguments: '{}' } }],
+        }),
+        chunk({}, 'stop'),
+        '[DONE]',
+      ),
+    );
+    expect(events.at(-1)).toEqual({ type: 'finish', reason: 'tool_calls', raw: 'stop' });
+  });
+
   it('reads usage from the chunk or from inside the choice (Moonshot)', () => {
     const events = decode(
       sse(

@@ -11,7 +11,7 @@ import {
 } from '@one-api/llm-core';
 import { fromOpenAiFinishReason, fromOpenAiUsage } from '@one-api/llm-codecs';
 import { parseOpenAiError } from './parse-error';
-import { generatedCompletionId } from './parse-response';
+import { generatedCompletionId, withToolCalls } from './parse-response';
 
 interface ChoiceState {
   /** Something was emitted for this choice (empty first deltas are kept only for the first event). */
@@ -160,7 +160,7 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
       this.handleToolCall({ index: 0, function: delta.function_call }, state, tag, events);
     }
     if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '' && !state.finished) {
-      const finish = fromOpenAiFinishReason(choice.finish_reason);
+      const finish = withToolCalls(fromOpenAiFinishReason(choice.finish_reason), state.nextToolIndex > 0);
       this.finishChoice(index, state, finish.reason, events, finish.raw);
     }
   }
