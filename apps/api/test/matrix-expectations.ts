@@ -1,0 +1,393 @@
+import {
+  assembleReply,
+  type CellResult,
+  HISTORY_ARGUMENTS,
+  HISTORY_CALL_IDS,
+  jsonObjectIn,
+  type MatrixVariant,
+  predictChatUsage,
+  predictGeminiUsage,
+  predictMessagesUsage,
+  type RecordedRequest,
+  STRUCTURED_TOOL,
+  WEATHER_TOOL,
+} from '@one-api/llm-testing';
+
+type Obj = Record<string, any>;
+
+/** The upstream protocols a matrix column's channel speaks. */
+export type ChannelProtocol = 'openai-chat' | 'anthropic' | 'gemini';
+
+export interface MatrixColumn {
+  /** the model the client asks for */
+  model: string;
+  /** what the channel's model_mapping turns it into ('' → no mapping) */
+  upstreamModel: string;
+  channelType: number;
+  protocol: ChannelProtocol;
+  channelKey: string;
+}
+
+// ------------------------------------------------------------------------------------------- the caller's request
+
+/** The system text the caller sent (chat system message, Responses instructions / system item, Claude system). */
+export function callerSystem(variant: MatrixVariant, body: Obj): string | undefined {
+  if (variant.format === 'chat')
+    return body.messages.find((m: Obj) => m.role === 'system')?.content as string | undefined;
+  if (variant.format === 'response') {
+    if (typeof body.instructions === 'string') return body.instructions;
+    const item = (body.input as Obj[]).find((i) => i.role === 'system');
+    return item?.content as string | undefined;
+  }
+  return body.system as string | undefined;
+}
+
+/** The tool the caller forced (get_weather, or topic_classifier for Claude's structured variant). */
+export function forcedTool(variant: MatrixVariant): string | undefined {
+  if (variant.expectation === 'tools' || variant.expectation === 'tool_history') return WEATHER_TOOL;
+  if (variant.expectation === 'structured' && variant.format === 'claude') return STRUCTURED_TOOL;
+  return undefined;
+}
+
+function lastUserText(variant: MatrixVariant, body: Obj): string {
+  if (variant.format === 'chat') return body.messages.at(-1).content as string;
+  const list = (variant.format === 'response' ? body.input : body.messages) as Obj[];
+  const content = list.at(-1)!.content as Obj[];
+  return content.filter((p) => p.type === 'text' || p.type === 'input_text').at(-1)!.text as string;
+}
+
+// ------------------------------------------------------------------------------------------- the reply
+
+/** What the client got, checked strictly: the fakes are deterministic. */
+export function checkReply(variant: MatrixVariant, cell: CellResult): void {
+  const reply = assembleReply(variant.format, cell.reply);
+  expect(reply.errors).toEqual([]);
+  const tool = forcedTool(variant);
+  if (variant.expectation === 'structured') {
+    const json = jsonObjectIn(reply.text) ?? jsonObjectIn(reply.toolCalls[0]?.arguments ?? '');
+    expect(json).toEqual({ topic: expect.any(String), confidence: expect.any(Number) });
+    if (tool) expect(reply.toolCalls.map((c) => c.name)).toEqual([tool]);
+  } else if (tool) {
+    expect(reply.toolCalls).toHaveLength(1);
+    const [call] = reply.toolCalls;
+    expect(call.name).toBe(tool);
+    expect(call.id).toMatch(/\S/);
+    expect(JSON.parse(call.arguments)).toEqual(expect.objectContaining({ location: expect.any(String) }));
+  } else {
+    expect(reply.toolCalls).toEqual([]);
+    // the fakes quote the last user turn (consecutive user items may be merged into one turn upstream)
+    expect(reply.text).toMatch(/^Hello! This is fake-\w+ answering: /);
+    if (variant.format !== 'response') expect(reply.text).toContain(lastUserText(variant, cell.request));
+  }
+  // the stop reason in the caller's own vocabulary
+  const calledTool = reply.toolCalls.length > 0;
+  if (variant.format === 'chat') expect(calledTool ? ['tool_calls', 'stop'] : ['stop']).toContain(reply.stop);
+  if (variant.format === 'claude') expect(reply.stop).toBe(calledTool ? 'tool_use' : 'end_turn');
+  if (variant.format === 'response') expect(reply.stop).toBe('completed');
+
+  if (cell.reply.kind !== 'stream') return;
+  const names = reply.eventNames;
+  if (variant.format === 'chat') {
+    expect(cell.reply.events.at(-1)!.data).toBe('[DONE]');
+  } else if (variant.format === 'claude') {
+    expect(names[0]).toBe('message_start');
+    expect(names.at(-1)).toBe('message_stop');
+    expect(names).toContain('message_delta');
+    for (const e of cell.reply.events) expect((e.data as Obj).type).toBe(e.event);
+  } else {
+    expect(names[0]).toBe('response.created');
+    expect(names.at(-1)).toBe('response.completed');
+    const seq = cell.reply.events.map((e) => (e.data as Obj).sequence_number);
+    expect(seq).toEqual(seq.map((_, i) => i));
+    for (const e of cell.reply.events) expect((e.data as Obj).type).toBe(e.event);
+    // the deltas and the final response object tell the same story
+    const final = assembleReply('response', { kind: 'json', body: reply.terminal });
+    expect(final.text).toBe(reply.text);
+    expect(final.toolCalls).toEqual(reply.toolCalls);
+  }
+}
+
+/** The usage the caller was shown, as prompt / completion tokens (undefined when the reply carries none). */
+export function replyUsage(
+  variant: MatrixVariant,
+  cell: CellResult,
+): { prompt: number; completion: number } | undefined {
+  const usage = assembleReply(variant.format, cell.reply).usage as Obj | undefined;
+  if (!usage) return undefined;
+  if (variant.format === 'chat') return { prompt: usage.prompt_tokens, completion: usage.completion_tokens };
+  if (variant.format === 'response') return { prompt: usage.input_tokens, completion: usage.output_tokens };
+  if (cell.reply.kind === 'stream') {
+    const start = usage.start as Obj;
+    const delta = usage.delta as Obj;
+    return { prompt: delta.input_tokens ?? start.input_tokens, completion: delta.output_tokens };
+  }
+  return { prompt: usage.input_tokens, completion: usage.output_tokens };
+}
+
+// ------------------------------------------------------------------------------------------- the native request
+
+/** The caller's sampling settings, whatever its format spells them. */
+function callerSampling(variant: MatrixVariant, body: Obj) {
+  return {
+    temperature: body.temperature as number,
+    topP: body.top_p as number,
+    topK: body.top_k as number | undefined,
+    maxTokens: (variant.format === 'response' ? body.max_output_tokens : body.max_tokens) as number,
+  };
+}
+
+function textOfParts(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((p: Obj) => (typeof p.text === 'string' ? p.text : '')).join('');
+}
+
+function checkOpenAiChat(
+  variant: MatrixVariant,
+  caller: Obj,
+  sent: RecordedRequest,
+  column: MatrixColumn,
+): void {
+  expect(sent.path).toBe('/v1/chat/completions');
+  expect(sent.headers.authorization).toBe(`Bearer ${column.channelKey}`);
+  const body = sent.body as Obj;
+  expect(body.model).toBe(column.upstreamModel);
+  expect(body.stream === true).toBe(variant.stream);
+  if (variant.stream) expect(body.stream_options).toEqual({ include_usage: true });
+  const sampling = callerSampling(variant, caller);
+  expect({
+    temperature: body.temperature,
+    top_p: body.top_p,
+    top_k: body.top_k,
+    max: body.max_completion_tokens ?? body.max_tokens,
+  }).toEqual({
+    temperature: sampling.temperature,
+    top_p: sampling.topP,
+    top_k: undefined,
+    max: sampling.maxTokens,
+  });
+  const messages = body.messages as Obj[];
+  expect(
+    messages
+      .map((m) => m.role)
+      .every((r) => ['system', 'developer', 'user', 'assistant', 'tool'].includes(r)),
+  ).toBe(true);
+  const system = callerSystem(variant, caller);
+  const systemMessages = messages.filter((m) => m.role === 'system' || m.role === 'developer');
+  if (system) {
+    expect(messages[0].role).toMatch(/^(system|developer)$/);
+    expect(textOfParts(messages[0].content)).toBe(system);
+  } else expect(systemMessages).toEqual([]);
+  expect(textOfParts(messages.at(-1)!.content)).toContain(lastUserText(variant, caller));
+
+  const tool = forcedTool(variant);
+  if (variant.expectation === 'structured' && variant.format !== 'claude') {
+    expect(body.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'topic_classification', schema: { required: ['topic', 'confidence'] } },
+    });
+  } else if (tool) {
+    const promoted =
+      variant.format === 'claude' && variant.expectation === 'structured' && body.response_format;
+    if (promoted) {
+      expect(body.response_format).toMatchObject({
+        type: 'json_schema',
+        json_schema: { schema: { required: ['topic', 'confidence'] } },
+      });
+    } else {
+      expect(body.tools).toEqual([
+        expect.objectContaining({
+          type: 'function',
+          function: expect.objectContaining({
+            name: tool,
+            parameters: expect.objectContaining({ type: 'object' }),
+          }),
+        }),
+      ]);
+      expect(body.tool_choice).toEqual({ type: 'function', function: { name: tool } });
+    }
+  } else if (variant.format === 'response') {
+    // the default Responses variant carries the document assistant's five tools
+    expect((body.tools as Obj[]).map((t) => t.function.name)).toEqual([
+      'section_edit',
+      'workspace_search',
+      'doc_compose',
+      'code_artifact',
+      'blob_read',
+    ]);
+    expect(body.tool_choice).toBe('auto');
+  } else expect(body.tools).toBeUndefined();
+
+  if (variant.expectation === 'tool_history') {
+    const assistant = messages.find((m) => m.role === 'assistant')!;
+    const id = variant.format === 'claude' ? HISTORY_CALL_IDS.claude : HISTORY_CALL_IDS.chat;
+    expect(assistant.tool_calls).toEqual([
+      { id, type: 'function', function: { name: WEATHER_TOOL, arguments: expect.any(String) } },
+    ]);
+    expect(JSON.parse(assistant.tool_calls[0].function.arguments)).toEqual(HISTORY_ARGUMENTS);
+    const result = messages.find((m) => m.role === 'tool')!;
+    expect(result.tool_call_id).toBe(id);
+    expect(textOfParts(result.content)).toContain('"temperature_c":15');
+    expect(messages.indexOf(result)).toBe(messages.indexOf(assistant) + 1);
+  }
+}
+
+function checkAnthropic(
+  variant: MatrixVariant,
+  caller: Obj,
+  sent: RecordedRequest,
+  column: MatrixColumn,
+): void {
+  expect(sent.path).toBe('/v1/messages');
+  expect(sent.headers['x-api-key']).toBe(column.channelKey);
+  expect(sent.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  const body = sent.body as Obj;
+  if (variant.format === 'claude') {
+    // passthrough: the caller's body, byte for byte but for the mapped model
+    expect(body).toEqual({ ...caller, model: column.upstreamModel });
+    return;
+  }
+  expect(body.model).toBe(column.upstreamModel);
+  expect(body.stream === true).toBe(variant.stream);
+  const sampling = callerSampling(variant, caller);
+  // Anthropic's newer models take temperature or top_p, not both: temperature wins
+  expect({ temperature: body.temperature, top_p: body.top_p, max_tokens: body.max_tokens }).toEqual({
+    temperature: sampling.temperature,
+    top_p: undefined,
+    max_tokens: sampling.maxTokens,
+  });
+  const messages = body.messages as Obj[];
+  expect(messages.every((m) => m.role === 'user' || m.role === 'assistant')).toBe(true);
+  const system = callerSystem(variant, caller);
+  if (system) expect(textOfParts(body.system)).toBe(system);
+  else expect(body.system).toBeUndefined();
+  const lastBlocks = messages.at(-1)!.content;
+  expect(textOfParts(lastBlocks)).toContain(lastUserText(variant, caller));
+
+  const tool = forcedTool(variant);
+  if (variant.expectation === 'structured') {
+    const viaFormat = body.output_config?.format;
+    if (viaFormat)
+      expect(viaFormat).toMatchObject({ type: 'json_schema', schema: { required: ['topic', 'confidence'] } });
+    else {
+      expect(body.tools).toHaveLength(1);
+      expect(body.tools[0].input_schema).toMatchObject({ required: ['topic', 'confidence'] });
+      expect(body.tool_choice).toEqual({ type: 'tool', name: body.tools[0].name });
+    }
+  } else if (tool) {
+    expect(body.tools).toEqual([
+      expect.objectContaining({ name: tool, input_schema: expect.objectContaining({ type: 'object' }) }),
+    ]);
+    expect(body.tool_choice).toMatchObject({ type: 'tool', name: tool });
+  } else if (variant.format === 'response') {
+    expect((body.tools as Obj[]).map((t) => t.name)).toHaveLength(5);
+    expect(body.tool_choice).toMatchObject({ type: 'auto' });
+  } else expect(body.tools).toBeUndefined();
+
+  if (variant.expectation === 'tool_history') {
+    const assistantIndex = messages.findIndex((m) => m.role === 'assistant');
+    const use = (messages[assistantIndex].content as Obj[]).find((b) => b.type === 'tool_use')!;
+    expect(use).toEqual({
+      type: 'tool_use',
+      id: HISTORY_CALL_IDS.chat,
+      name: WEATHER_TOOL,
+      input: HISTORY_ARGUMENTS,
+    });
+    const next = messages[assistantIndex + 1];
+    expect(next.role).toBe('user');
+    const result = (next.content as Obj[]).find((b) => b.type === 'tool_result')!;
+    expect(result.tool_use_id).toBe(HISTORY_CALL_IDS.chat);
+    expect(textOfParts(result.content)).toContain('"temperature_c":15');
+  }
+}
+
+function checkGemini(variant: MatrixVariant, caller: Obj, sent: RecordedRequest, column: MatrixColumn): void {
+  const method = variant.stream ? 'streamGenerateContent' : 'generateContent';
+  expect(sent.path).toBe(`/v1beta/models/${column.upstreamModel}:${method}`);
+  if (variant.stream) expect(new URL(sent.url, 'http://x').searchParams.get('alt')).toBe('sse');
+  expect(sent.headers['x-goog-api-key']).toBe(column.channelKey);
+  const body = sent.body as Obj;
+  expect(body.model).toBeUndefined();
+  const sampling = callerSampling(variant, caller);
+  expect(body.generationConfig).toMatchObject({
+    temperature: sampling.temperature,
+    topP: sampling.topP,
+    maxOutputTokens: sampling.maxTokens,
+  });
+  expect(body.generationConfig.topK).toBe(sampling.topK);
+  const contents = body.contents as Obj[];
+  expect(contents.every((c) => c.role === 'user' || c.role === 'model')).toBe(true);
+  const system = callerSystem(variant, caller);
+  if (system) expect(textOfParts(body.systemInstruction.parts)).toBe(system);
+  else expect(body.systemInstruction).toBeUndefined();
+  expect(textOfParts(contents.at(-1)!.parts)).toContain(lastUserText(variant, caller));
+
+  const tool = forcedTool(variant);
+  const declarations = (body.tools ?? []).flatMap((t: Obj) => t.functionDeclarations ?? []) as Obj[];
+  if (variant.expectation === 'structured' && !tool) {
+    expect(body.generationConfig.responseMimeType).toBe('application/json');
+    const schema = body.generationConfig.responseSchema ?? body.generationConfig.responseJsonSchema;
+    expect(schema).toMatchObject({ required: ['topic', 'confidence'] });
+  } else if (tool) {
+    const promoted = variant.expectation === 'structured' && body.generationConfig?.responseMimeType;
+    if (!promoted) {
+      expect(declarations.map((d) => d.name)).toEqual([tool]);
+      expect(declarations[0].parameters ?? declarations[0].parametersJsonSchema).toMatchObject({
+        properties: expect.any(Object),
+      });
+      expect(body.toolConfig.functionCallingConfig).toMatchObject({
+        mode: 'ANY',
+        allowedFunctionNames: [tool],
+      });
+    }
+  } else if (variant.format === 'response') {
+    expect(declarations.map((d) => d.name)).toHaveLength(5);
+  } else expect(declarations).toEqual([]);
+
+  if (variant.expectation === 'tool_history') {
+    const modelIndex = contents.findIndex((c) => c.role === 'model');
+    const call = (contents[modelIndex].parts as Obj[]).find((p) => p.functionCall)!.functionCall;
+    expect(call).toMatchObject({ name: WEATHER_TOOL, args: HISTORY_ARGUMENTS });
+    const next = contents[modelIndex + 1];
+    expect(next.role).toBe('user');
+    const response = (next.parts as Obj[]).find((p) => p.functionResponse)!.functionResponse;
+    expect(response.name).toBe(WEATHER_TOOL);
+    expect(JSON.stringify(response.response)).toContain('temperature_c');
+  }
+}
+
+/** The native request the fake received: path, auth, model after mapping, system placement, tools, history, stream. */
+export function checkNativeRequest(
+  variant: MatrixVariant,
+  cell: CellResult,
+  sent: RecordedRequest,
+  column: MatrixColumn,
+): void {
+  expect(sent.method).toBe('POST');
+  if (column.protocol === 'openai-chat') checkOpenAiChat(variant, cell.request, sent, column);
+  else if (column.protocol === 'anthropic') checkAnthropic(variant, cell.request, sent, column);
+  else checkGemini(variant, cell.request, sent, column);
+}
+
+/** The usage the fake provider reported for the request it received, as prompt / completion tokens. */
+export function providerUsage(
+  column: MatrixColumn,
+  sent: RecordedRequest,
+): { prompt: number; completion: number } {
+  if (column.protocol === 'openai-chat') {
+    const u = predictChatUsage(sent.body as never);
+    return { prompt: u.prompt_tokens, completion: u.completion_tokens };
+  }
+  if (column.protocol === 'anthropic') {
+    const u = predictMessagesUsage(sent.body as never) as Obj;
+    return {
+      prompt: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0),
+      completion: u.output_tokens,
+    };
+  }
+  const u = predictGeminiUsage(sent.body, { model: column.upstreamModel }) as Obj;
+  return {
+    prompt: u.promptTokenCount,
+    completion: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0),
+  };
+}

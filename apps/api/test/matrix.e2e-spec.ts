@@ -1,0 +1,188 @@
+import { stripVTControlCharacters } from 'node:util';
+import {
+  type CellResult,
+  type FakeProvider,
+  formatMatrix,
+  MATRIX_VARIANTS,
+  type MatrixVariant,
+  matrixTotals,
+  runCell,
+  startFakeAnthropic,
+  startFakeGemini,
+  startFakeOpenAI,
+} from '@one-api/llm-testing';
+import { Log } from '@one-api/server-db';
+import { startTestApp, TestApp } from './harness';
+import {
+  checkNativeRequest,
+  checkReply,
+  type MatrixColumn,
+  providerUsage,
+  replyUsage,
+} from './matrix-expectations';
+import { createChannel, createKey, settled } from './relay-fixtures';
+
+/**
+ * The regression matrix (`npm run matrix`) in CI: every variant of the fork's harness (Chat / Responses / Claude ×
+ * stream × plain, tools, tool history, structured output) against OpenAI, Anthropic, Gemini and DeepSeek channels
+ * backed by the fake providers. Each cell checks the PASS rule, then — the fakes being deterministic — the exact
+ * reply, the native request the fake received, and the single consume log the request settled with.
+ */
+/** "Expected … / Received …" of a failed expectation, without colours. */
+function failureSummary(error: unknown): string {
+  const lines = stripVTControlCharacters(String((error as Error).message ?? error)).split('\n');
+  const picked = lines.filter((l) => /^\s*(Expected|Received)/.test(l)).map((l) => l.trim());
+  return (picked.length > 0 ? picked : lines.filter((l) => l.trim()).slice(0, 1)).join(' / ');
+}
+
+const COLUMNS: MatrixColumn[] = [
+  {
+    model: 'gpt-4o-mini',
+    upstreamModel: 'gpt-4o-mini-2024-07-18',
+    channelType: 1,
+    protocol: 'openai-chat',
+    channelKey: 'sk-fake-openai',
+  },
+  {
+    model: 'claude-haiku-4-5',
+    upstreamModel: 'claude-haiku-4-5-20251001',
+    channelType: 14,
+    protocol: 'anthropic',
+    channelKey: 'sk-ant-fake',
+  },
+  {
+    model: 'gemini-2.5-flash',
+    upstreamModel: 'gemini-2.5-flash-preview-09-2025',
+    channelType: 24,
+    protocol: 'gemini',
+    channelKey: 'AIza-fake-gemini',
+  },
+  {
+    model: 'deepseek-chat',
+    upstreamModel: 'deepseek-chat',
+    channelType: 36,
+    protocol: 'openai-chat',
+    channelKey: 'sk-fake-deepseek',
+  },
+];
+
+describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and DeepSeek channels', () => {
+  let t: TestApp;
+  let apiToken: string;
+  const fakes = new Map<string, FakeProvider>();
+  const channelIds = new Map<string, number>();
+  const cells: CellResult[] = [];
+
+  beforeAll(async () => {
+    fakes.set('gpt-4o-mini', await startFakeOpenAI({ apiKey: 'sk-fake-openai' }));
+    fakes.set('claude-haiku-4-5', await startFakeAnthropic({ apiKey: 'sk-ant-fake' }));
+    fakes.set('gemini-2.5-flash', await startFakeGemini({ apiKey: 'AIza-fake-gemini' }));
+    fakes.set('deepseek-chat', await startFakeOpenAI({ apiKey: 'sk-fake-deepseek' }));
+    t = await startTestApp();
+    const root = await t.login('root', '123456');
+    for (const c of COLUMNS) {
+      channelIds.set(
+        c.model,
+        await createChannel(root, {
+          type: c.channelType,
+          name: `matrix ${c.model}`,
+          key: c.channelKey,
+          base_url: fakes.get(c.model)!.url,
+          models: c.model,
+          model_mapping: c.upstreamModel === c.model ? '' : JSON.stringify({ [c.model]: c.upstreamModel }),
+        }),
+      );
+    }
+    apiToken = (await createKey(root, { name: 'matrix', unlimited_quota: true })).key;
+  });
+
+  afterAll(async () => {
+    if (cells.length > 0) {
+      const models = COLUMNS.map((c) => c.model);
+      const table = formatMatrix({
+        models,
+        variants: [...MATRIX_VARIANTS],
+        cells,
+        totals: matrixTotals(cells),
+      });
+      process.stdout.write(`\n${table}\n`);
+    }
+    await t?.close();
+    await Promise.all([...fakes.values()].map((f) => f.close()));
+  });
+
+  beforeEach(() => {
+    for (const f of fakes.values()) f.clear();
+  });
+
+  for (const variant of MATRIX_VARIANTS) {
+    describe(variant.header, () => {
+      for (const column of COLUMNS) {
+        it(column.model, async () => {
+          const cell = await runCell(
+            { apiBase: t.url, apiToken, models: [], timeoutMs: 20_000, transientTries: 1 },
+            column.model,
+            variant,
+          );
+          cells.push(cell);
+          try {
+            await checkCell(column, variant, cell);
+          } catch (error) {
+            // the printed table shows what the strict checks found, not only the seed's PASS rule
+            if (cell.status === 'PASS') {
+              cell.status = 'FAIL';
+              cell.reason = `strict check: ${failureSummary(error)}`;
+            }
+            throw error;
+          }
+        });
+      }
+    });
+  }
+
+  async function checkCell(column: MatrixColumn, variant: MatrixVariant, cell: CellResult): Promise<void> {
+    // the seed's PASS rule, on the first attempt (no fallback body needed)
+    expect({ status: cell.status, reason: cell.reason, attempt: cell.attempt }).toEqual({
+      status: 'PASS',
+      reason: undefined,
+      attempt: 1,
+    });
+    checkReply(variant, cell);
+
+    // exactly one native request, to this column's fake only
+    const fake = fakes.get(column.model)!;
+    for (const [model, other] of fakes)
+      if (other !== fake) expect([model, other.requests]).toEqual([model, []]);
+    expect(fake.requests).toHaveLength(1);
+    const sent = fake.requests[0];
+    checkNativeRequest(variant, cell, sent, column);
+
+    // one consume log, billed from the provider's usage; the caller saw the same numbers
+    await settled(t);
+    const requestId = cell.headers['x-oneapi-request-id'];
+    expect(requestId).toMatch(/\S/);
+    const logs = await t.dataSource.getRepository(Log).find({ where: { requestId } });
+    expect(logs).toHaveLength(1);
+    const [log] = logs;
+    const usage = providerUsage(column, sent);
+    expect({
+      type: log.type,
+      channel: Number(log.channelId),
+      model: log.modelName,
+      stream: Boolean(log.isStream),
+      prompt: Number(log.promptTokens),
+      completion: Number(log.completionTokens),
+    }).toEqual({
+      type: 2,
+      channel: channelIds.get(column.model),
+      model: column.upstreamModel,
+      stream: variant.stream,
+      prompt: usage.prompt,
+      completion: usage.completion,
+    });
+    expect(Number(log.quota)).toBeGreaterThan(0);
+    const shown = replyUsage(variant, cell);
+    if (shown) expect(shown).toEqual(usage);
+    else expect(variant.format === 'chat' && variant.stream).toBe(true); // chat streams show usage on request only
+  }
+});
