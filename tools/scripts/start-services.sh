@@ -15,6 +15,8 @@ pg_ctlcluster "$pg_version" main start >/dev/null 2>&1 || true
 for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
 su postgres -c "psql -q -tc \"SELECT 1 FROM pg_roles WHERE rolname='app'\" | grep -q 1 || psql -q -c \"CREATE USER app WITH PASSWORD 'app' CREATEDB\""
 su postgres -c "psql -q -tc \"SELECT 1 FROM pg_database WHERE datname='app'\" | grep -q 1 || psql -q -c 'CREATE DATABASE app OWNER app'"
+# Tests drop their per-file databases WITH (FORCE), which must end lingering sessions.
+su postgres -c "psql -q -c 'GRANT pg_signal_backend TO app'"
 
 if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null
