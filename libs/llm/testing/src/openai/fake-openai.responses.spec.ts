@@ -368,6 +368,20 @@ describe('fake OpenAI: Responses API', () => {
       typeof OpenAI.BadRequestError
     >;
     expect(noInput).toMatchObject({ status: 400, param: 'input', code: 'missing_required_parameter' });
+    // a Claude-style forced tool is not a Responses tool_choice
+    const claudeChoice = (await caught(
+      client.responses.create({
+        model: 'gpt-4.1',
+        input: 'weather?',
+        tools: [weatherTool],
+        tool_choice: { type: 'tool', name: 'get_weather' } as never,
+      }),
+    )) as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(claudeChoice).toMatchObject({ status: 400, param: 'tool_choice.type', code: 'invalid_value' });
+    const badMode = (await caught(
+      client.responses.create({ model: 'gpt-4.1', input: 'x', tool_choice: 'any' as never }),
+    )) as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(badMode).toMatchObject({ status: 400, param: 'tool_choice', code: 'invalid_value' });
     fake.setFault('429');
     expect(await caught(client.responses.create({ model: 'gpt-4.1', input: 'x' }))).toBeInstanceOf(
       OpenAI.RateLimitError,

@@ -417,6 +417,46 @@ export function responsesStreamFrames(
   return frames;
 }
 
+/** The `tool_choice` object types the Responses API accepts (the openai SDK's ToolChoice union). */
+export const RESPONSES_TOOL_CHOICE_TYPES: readonly string[] = [
+  'file_search',
+  'web_search_preview',
+  'computer_use_preview',
+  'web_search_preview_2025_03_11',
+  'image_generation',
+  'code_interpreter',
+  'function',
+  'mcp',
+  'custom',
+  'allowed_tools',
+  'apply_patch',
+  'shell',
+];
+
+/** Like OpenAI, refuses a `tool_choice` that is not a mode string or an object of a known type. */
+function validateResponsesToolChoice(choice: unknown): OpenAIErrorResponse | undefined {
+  if (choice === undefined || choice === null) return undefined;
+  if (typeof choice === 'string') {
+    if (['auto', 'none', 'required'].includes(choice)) return undefined;
+    return openAIError(
+      400,
+      `Invalid value: '${choice}'. Supported values are: 'none', 'auto', and 'required'.`,
+      'invalid_request_error',
+      'tool_choice',
+      'invalid_value',
+    );
+  }
+  const type = typeof choice === 'object' ? (choice as { type?: unknown }).type : undefined;
+  if (typeof type === 'string' && RESPONSES_TOOL_CHOICE_TYPES.includes(type)) return undefined;
+  return openAIError(
+    400,
+    `Invalid value: '${String(type)}'. Supported values are: ${RESPONSES_TOOL_CHOICE_TYPES.map((t) => `'${t}'`).join(', ')}.`,
+    'invalid_request_error',
+    'tool_choice.type',
+    'invalid_value',
+  );
+}
+
 export function validateResponsesRequest(
   req: ResponsesRequest,
   store: ResponsesStore,
@@ -432,6 +472,8 @@ export function validateResponsesRequest(
       'invalid_type',
     );
   }
+  const choiceError = validateResponsesToolChoice(req.tool_choice);
+  if (choiceError) return choiceError;
   const previous = req.previous_response_id;
   if (typeof previous === 'string' && previous !== '' && !store.has(previous)) {
     return openAIError(
