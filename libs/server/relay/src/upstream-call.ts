@@ -1,6 +1,11 @@
 import type { CanonicalRequest, InboundCodec, UpstreamAdapter } from '@one-api/llm-core';
 import { GatewayError } from '@one-api/llm-core';
-import { anthropicPassthroughRequest, upstreamUrl, vendorOrDefault } from '@one-api/llm-providers';
+import {
+  anthropicPassthroughRequest,
+  responsesPassthroughBody,
+  upstreamUrl,
+  vendorOrDefault,
+} from '@one-api/llm-providers';
 import type { AnthropicCallerHeaders } from '@one-api/llm-codecs';
 import type { Channel } from '@one-api/server-db';
 import { parseChannelConfig } from './channel-adapters.service';
@@ -125,9 +130,7 @@ function passthroughPlan(input: PlanInput, format: string): UpstreamPlan {
       format,
       url: upstreamUrl(channel.type, channel.baseUrl ?? '', '/v1/responses'),
       headers: openAiHeaders(channel, input.stream),
-      body: JSON.stringify(
-        upstreamModel === input.model ? input.payload : { ...input.payload, model: upstreamModel },
-      ),
+      body: JSON.stringify(responsesPassthroughBody(input.payload, upstreamModel)),
       upstreamModel,
       systemPromptReset: false,
       forcedUsage: false,

@@ -5,3 +5,4 @@ export * from './stream-decoder';
 export * from './usage-tap';
 export * from './channel-format';
 export * from './adapter';
+export * from './passthrough';
