@@ -8,6 +8,7 @@ import {
   predictChatUsage,
   predictGeminiUsage,
   predictMessagesUsage,
+  predictResponsesUsage,
   type RecordedRequest,
   STRUCTURED_TOOL,
   WEATHER_TOOL,
@@ -16,7 +17,7 @@ import {
 type Obj = Record<string, any>;
 
 /** The upstream protocols a matrix column's channel speaks. */
-export type ChannelProtocol = 'openai-chat' | 'anthropic' | 'gemini';
+export type ChannelProtocol = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini';
 
 export interface MatrixColumn {
   /** the model the client asks for */
@@ -26,6 +27,8 @@ export interface MatrixColumn {
   channelType: number;
   protocol: ChannelProtocol;
   channelKey: string;
+  /** the channel's config (e.g. `{"api_format":"response"}`) */
+  config?: Record<string, unknown>;
 }
 
 // ------------------------------------------------------------------------------------------- the caller's request
@@ -232,6 +235,85 @@ function checkOpenAiChat(
   }
 }
 
+function checkOpenAiResponses(
+  variant: MatrixVariant,
+  caller: Obj,
+  sent: RecordedRequest,
+  column: MatrixColumn,
+): void {
+  expect(sent.path).toBe('/v1/responses');
+  expect(sent.headers.authorization).toBe(`Bearer ${column.channelKey}`);
+  const body = sent.body as Obj;
+  if (variant.format === 'response') {
+    // passthrough: the caller's body, but for the mapped model and a forced tool spelled the Responses way
+    const forced =
+      caller.tool_choice?.type === 'tool' ? { type: 'function', name: caller.tool_choice.name } : undefined;
+    expect(body).toEqual({
+      ...caller,
+      model: column.upstreamModel,
+      ...(forced ? { tool_choice: forced } : {}),
+    });
+    return;
+  }
+  expect(body.model).toBe(column.upstreamModel);
+  expect(body.stream === true).toBe(variant.stream);
+  const sampling = callerSampling(variant, caller);
+  expect({ temperature: body.temperature, top_p: body.top_p, max: body.max_output_tokens }).toEqual({
+    temperature: sampling.temperature,
+    top_p: sampling.topP,
+    max: sampling.maxTokens,
+  });
+  expect(body.top_k).toBeUndefined();
+  const input = body.input as Obj[];
+  const system = callerSystem(variant, caller);
+  const systemItems = input.filter((i) => i.role === 'system' || i.role === 'developer');
+  if (system) {
+    const placed =
+      typeof body.instructions === 'string' ? body.instructions : textOfParts(systemItems[0]?.content);
+    expect(placed).toBe(system);
+  } else {
+    expect(body.instructions).toBeUndefined();
+    expect(systemItems).toEqual([]);
+  }
+  const lastMessage = input.filter((i) => i.role === 'user').at(-1)!;
+  expect(textOfParts(lastMessage.content)).toContain(lastUserText(variant, caller));
+
+  const tool = forcedTool(variant);
+  if (variant.expectation === 'structured' && variant.format === 'chat') {
+    expect(body.text.format).toMatchObject({
+      type: 'json_schema',
+      name: 'topic_classification',
+      schema: { required: ['topic', 'confidence'] },
+    });
+  } else if (tool) {
+    const promoted = variant.expectation === 'structured' && body.text?.format;
+    if (promoted)
+      expect(body.text.format).toMatchObject({
+        type: 'json_schema',
+        schema: { required: ['topic', 'confidence'] },
+      });
+    else {
+      expect(body.tools).toEqual([
+        expect.objectContaining({
+          type: 'function',
+          name: tool,
+          parameters: expect.objectContaining({ type: 'object' }),
+        }),
+      ]);
+      expect(body.tool_choice).toEqual({ type: 'function', name: tool });
+    }
+  } else expect(body.tools).toBeUndefined();
+
+  if (variant.expectation === 'tool_history') {
+    const id = variant.format === 'claude' ? HISTORY_CALL_IDS.claude : HISTORY_CALL_IDS.chat;
+    const callIndex = input.findIndex((i) => i.type === 'function_call');
+    expect(input[callIndex]).toMatchObject({ type: 'function_call', call_id: id, name: WEATHER_TOOL });
+    expect(JSON.parse(input[callIndex].arguments)).toEqual(HISTORY_ARGUMENTS);
+    expect(input[callIndex + 1]).toMatchObject({ type: 'function_call_output', call_id: id });
+    expect(textOfParts(input[callIndex + 1].output)).toContain('"temperature_c":15');
+  }
+}
+
 function checkAnthropic(
   variant: MatrixVariant,
   caller: Obj,
@@ -365,6 +447,7 @@ export function checkNativeRequest(
 ): void {
   expect(sent.method).toBe('POST');
   if (column.protocol === 'openai-chat') checkOpenAiChat(variant, cell.request, sent, column);
+  else if (column.protocol === 'openai-responses') checkOpenAiResponses(variant, cell.request, sent, column);
   else if (column.protocol === 'anthropic') checkAnthropic(variant, cell.request, sent, column);
   else checkGemini(variant, cell.request, sent, column);
 }
@@ -377,6 +460,10 @@ export function providerUsage(
   if (column.protocol === 'openai-chat') {
     const u = predictChatUsage(sent.body as never);
     return { prompt: u.prompt_tokens, completion: u.completion_tokens };
+  }
+  if (column.protocol === 'openai-responses') {
+    const u = predictResponsesUsage(sent.body as never);
+    return { prompt: u.input_tokens, completion: u.output_tokens };
   }
   if (column.protocol === 'anthropic') {
     const u = predictMessagesUsage(sent.body as never) as Obj;

@@ -20,7 +20,7 @@ import {
   providerUsage,
   replyUsage,
 } from './matrix-expectations';
-import { createChannel, createKey, settled } from './relay-fixtures';
+import { type ChannelInput, createChannel, createKey, settled } from './relay-fixtures';
 
 /**
  * The regression matrix (`npm run matrix`) in CI: every variant of the fork's harness (Chat / Responses / Claude ×
@@ -42,6 +42,14 @@ const COLUMNS: MatrixColumn[] = [
     channelType: 1,
     protocol: 'openai-chat',
     channelKey: 'sk-fake-openai',
+  },
+  {
+    model: 'gpt-4.1-mini',
+    upstreamModel: 'gpt-4.1-mini-2025-04-14',
+    channelType: 1,
+    protocol: 'openai-responses',
+    channelKey: 'sk-fake-openai-responses',
+    config: { api_format: 'response' },
   },
   {
     model: 'claude-haiku-4-5',
@@ -75,6 +83,7 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
 
   beforeAll(async () => {
     fakes.set('gpt-4o-mini', await startFakeOpenAI({ apiKey: 'sk-fake-openai' }));
+    fakes.set('gpt-4.1-mini', await startFakeOpenAI({ apiKey: 'sk-fake-openai-responses' }));
     fakes.set('claude-haiku-4-5', await startFakeAnthropic({ apiKey: 'sk-ant-fake' }));
     fakes.set('gemini-2.5-flash', await startFakeGemini({ apiKey: 'AIza-fake-gemini' }));
     fakes.set('deepseek-chat', await startFakeOpenAI({ apiKey: 'sk-fake-deepseek' }));
@@ -90,7 +99,8 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
           base_url: fakes.get(c.model)!.url,
           models: c.model,
           model_mapping: c.upstreamModel === c.model ? '' : JSON.stringify({ [c.model]: c.upstreamModel }),
-        }),
+          ...(c.config ? { config: JSON.stringify(c.config) } : {}),
+        } as ChannelInput),
       );
     }
     apiToken = (await createKey(root, { name: 'matrix', unlimited_quota: true })).key;

@@ -41,7 +41,7 @@ const HISTORY_FIRST_USER = 'Call the get_weather tool to check the current weath
 export const HISTORY_FOLLOW_UP =
   "Now call the get_weather tool again with unit=fahrenheit to get tomorrow's forecast for San Francisco. " +
   'You MUST invoke the tool - do not respond with text.';
-const PING_USER = 'Call the ping tool with the message "pong". Do not answer with text.';
+const PING_USER = 'Call ping with the message "pong". Do not answer with text.';
 
 /** The long system prompt of the default Responses variant: a document-assistant persona with citation rules. */
 export const ASSISTANT_SYSTEM_PROMPT = `### Role
