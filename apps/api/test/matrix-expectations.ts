@@ -326,7 +326,7 @@ function checkAnthropic(
   const body = sent.body as Obj;
   if (variant.format === 'claude') {
     // passthrough: the caller's body, byte for byte but for the mapped model
-    expect(body).toEqual({ ...caller, model: column.upstreamModel });
+    expect(sent.rawBody).toBe(JSON.stringify({ ...caller, model: column.upstreamModel }));
     return;
   }
   expect(body.model).toBe(column.upstreamModel);

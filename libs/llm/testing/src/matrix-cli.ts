@@ -6,8 +6,8 @@
  *
  * ONEAPI_TEST_MODELS and ONEAPI_TEST_VARIANTS (separated by commas, semicolons or whitespace) narrow the run;
  * variants are chosen by key, alias or group (chat, response, claude). Self-hosted, the models are the fakes':
- * gpt-4o-mini (OpenAI, type 1), claude-haiku-4-5 (Anthropic, 14), gemini-2.5-flash (Gemini, 24) and
- * deepseek-chat (DeepSeek, 36); the gateway is `apps/api/dist/main.js`, spawned on a free loopback port with a
+ * gpt-4o-mini (OpenAI, type 1), gpt-4.1-mini (OpenAI through the Responses API), claude-haiku-4-5 (Anthropic, 14),
+ * gemini-2.5-flash (Gemini, 24) and deepseek-chat (DeepSeek, 36); the gateway is `apps/api/dist/main.js`, spawned on a free loopback port with a
  * temporary SQLite file. Prints the table; exits 1 when a cell failed, 2 when the run could not start.
  */
 import { resolve } from 'node:path';

@@ -15,12 +15,24 @@ export interface SelfHostChannel {
   /** One API channel type */
   type: number;
   name: string;
+  /** the channel's config, e.g. `{"api_format":"response"}` */
+  config?: Record<string, unknown>;
   start(): Promise<FakeProvider>;
 }
 
-/** OpenAI (1), Anthropic (14), Gemini (24) and DeepSeek (36), each on its own fake. */
+/**
+ * OpenAI (1, Chat Completions), OpenAI speaking the Responses API (1 with `api_format: response`), Anthropic (14),
+ * Gemini (24) and DeepSeek (36), each on its own fake.
+ */
 export const SELF_HOST_CHANNELS: readonly SelfHostChannel[] = [
   { model: 'gpt-4o-mini', type: 1, name: 'matrix openai', start: () => startFakeOpenAI() },
+  {
+    model: 'gpt-4.1-mini',
+    type: 1,
+    name: 'matrix openai responses',
+    config: { api_format: 'response' },
+    start: () => startFakeOpenAI(),
+  },
   { model: 'claude-haiku-4-5', type: 14, name: 'matrix anthropic', start: () => startFakeAnthropic() },
   { model: 'gemini-2.5-flash', type: 24, name: 'matrix gemini', start: () => startFakeGemini() },
   { model: 'deepseek-chat', type: 36, name: 'matrix deepseek', start: () => startFakeOpenAI() },
@@ -169,6 +181,7 @@ export async function startSelfHostedGateway(opts: SelfHostOptions): Promise<Sel
         base_url: fakes[c.model].url,
         models: c.model,
         group: 'default',
+        ...(c.config ? { config: JSON.stringify(c.config) } : {}),
       });
     }
     const token = await admin.call('POST', '/api/token/', { name: 'matrix', unlimited_quota: true });
