@@ -26,7 +26,7 @@ export interface AssembledReply {
   errors: unknown[];
   /** stream only: the names of the events in order (`event:` field, else the data's `type`/`object`) */
   eventNames: string[];
-  /** Responses stream only: the final response object of `response.completed` / `.incomplete` / `.failed` */
+  /** Responses only: the final response object (the body, or the one of `response.completed` / `.incomplete` / `.failed`) */
   terminal?: Obj;
 }
 
@@ -120,6 +120,7 @@ function responseOutput(output: unknown, out: AssembledReply): void {
 
 function responseBody(body: Obj, out: AssembledReply): void {
   responseOutput(body.output, out);
+  out.terminal = body;
   out.stop = str(body.status);
   out.usage = body.usage;
   if (body.status === 'failed') out.errors.push(body.error ?? 'status failed');
