@@ -121,7 +121,8 @@ describe('the production bundle, built as the Dockerfile builds it and started w
     const res = spawnSync('bash', ['tools/scripts/build-production.sh', bundle], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, NODE_ENV: '' },
+      // with the build stage's ENV, as in the image build
+      env: { ...process.env, NODE_ENV: '', ...envOf(build) },
       timeout: 540_000,
     });
     if (res.status !== 0) throw new Error(`build-production.sh failed (${res.status}):\n${res.stderr}`);
@@ -148,10 +149,14 @@ describe('the production bundle, built as the Dockerfile builds it and started w
     expect(runtime.lines).toContain('USER node');
     expect(runtime.lines).toContain('VOLUME ["/data"]');
     expect(imageEnv).toEqual({ NODE_ENV: 'production', PORT: '3000', SQLITE_PATH: '/data/one-api.db' });
+    expect(envOf(build)).toMatchObject({
+      npm_config_build_from_source: 'better-sqlite3',
+      NX_DAEMON: 'false',
+    });
     // nothing architecture-specific is fetched (multi-arch builds take the platform's Node image and compile natives)
     const instructions = [...build.lines, ...runtime.lines].join('\n');
     expect(instructions).not.toMatch(/amd64|arm64|x86_64|aarch64|\b(curl|wget)\b/i);
-    expect(instructions).toMatch(/npm_config_build_from_source=true/);
+    expect(instructions).toMatch(/npm_config_build_from_source=better-sqlite3/);
     expect(runtime.lines.find((l) => l.startsWith('HEALTHCHECK'))).toMatch(/\/api\/status/);
   });
 
