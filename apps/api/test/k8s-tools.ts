@@ -39,6 +39,11 @@ function unzipEntry(zipFile: string, entry: string): Buffer {
 
 /** The path of a working helm binary, unpacked once from the npm package. */
 export function helmBinary(): string {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(
+      `the helm binary in @aws-cdk/asset-kubectl-v20 is linux/amd64 only (this is ${process.platform}/${process.arch})`,
+    );
+  }
   if (!existsSync(HELM)) {
     mkdirSync(dirname(HELM), { recursive: true });
     const tmp = `${HELM}.${process.pid}.tmp`;
