@@ -14,6 +14,8 @@ export interface ChannelInput {
   weight?: number;
   model_mapping?: string;
   system_prompt?: string;
+  /** the channel's config JSON, e.g. `{"api_format":"response"}` */
+  config?: string;
 }
 
 /** Creates a channel through the admin API and returns its id. */
