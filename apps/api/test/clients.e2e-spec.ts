@@ -230,6 +230,79 @@ describe.each(Object.values(CHANNELS))('real clients, model on a $protocol chann
     });
   });
 
+  if (protocol === 'anthropic' || protocol === 'gemini')
+    describe('URL parameters ?thinking= and ?reasoning_format= (openai SDK defaultQuery)', () => {
+      const thought = `${ANTHROPIC_THINKING_PREFIX}Reason about it.`;
+      const clientWith = (query: Record<string, string>) =>
+        new OpenAI({ apiKey: g.key, baseURL: `${g.proxy.url}/v1`, maxRetries: 0, defaultQuery: query });
+      const expectThinkingUpstream = () => {
+        const body = upstream()[0].body as Record<string, unknown>;
+        if (protocol === 'anthropic') expect(body.thinking).toMatchObject({ type: 'enabled' });
+        else
+          expect((body.generationConfig as Record<string, unknown>).thinkingConfig).toMatchObject({
+            includeThoughts: true,
+          });
+      };
+
+      it.each(['reasoning_content', 'reasoning', 'thinking'] as const)(
+        'thinking=true&reasoning_format=%s',
+        async (format) => {
+          const client = clientWith({ thinking: 'true', reasoning_format: format });
+          const completion = await client.chat.completions.create({
+            model,
+            messages: [{ role: 'user', content: 'Reason about it.' }],
+          });
+          expect(g.proxy.requests[0].url).toBe(
+            `/v1/chat/completions?thinking=true&reasoning_format=${format}`,
+          );
+          const message = completion.choices[0].message as unknown as Record<string, unknown>;
+          expect(message.content).toBe(`${PREFIX[protocol]}Reason about it.`);
+          if (format === 'thinking')
+            expect(message.thinking).toEqual(
+              protocol === 'anthropic'
+                ? { content: thought, signature: expect.any(String) }
+                : { content: thought },
+            );
+          else expect(message[format]).toBe(thought);
+          for (const other of ['reasoning_content', 'reasoning', 'thinking'].filter((f) => f !== format))
+            expect(message[other]).toBeUndefined();
+          expectThinkingUpstream();
+          await expectBilled(g, spec);
+        },
+      );
+
+      it('streams the reasoning in the chosen field (reasoning_format=reasoning)', async () => {
+        const client = clientWith({ thinking: 'true', reasoning_format: 'reasoning' });
+        const stream = await client.chat.completions.create({
+          model,
+          messages: [{ role: 'user', content: 'Reason about it.' }],
+          stream: true,
+        });
+        let reasoning = '';
+        let text = '';
+        for await (const chunk of stream) {
+          const delta = (chunk.choices[0]?.delta ?? {}) as Record<string, unknown>;
+          reasoning += (delta.reasoning as string | undefined) ?? '';
+          text += (delta.content as string | undefined) ?? '';
+          expect(delta.reasoning_content).toBeUndefined();
+        }
+        expect(reasoning).toBe(thought);
+        expect(text).toBe(`${PREFIX[protocol]}Reason about it.`);
+        expectThinkingUpstream();
+        await expectBilled(g, spec);
+      });
+
+      it('without ?thinking= the model does not show its thoughts', async () => {
+        const completion = await clientWith({}).chat.completions.create({
+          model,
+          messages: [{ role: 'user', content: 'Reason about it.' }],
+        });
+        const message = completion.choices[0].message as unknown as Record<string, unknown>;
+        expect(message.reasoning_content).toBeUndefined();
+        expect(message.content).toBe(`${PREFIX[protocol]}Reason about it.`);
+      });
+    });
+
   describe('@anthropic-ai/sdk (baseURL without /v1)', () => {
     let client: Anthropic;
     beforeAll(() => {
