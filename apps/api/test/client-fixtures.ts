@@ -139,7 +139,8 @@ export async function startGateway(): Promise<Gateway> {
     anthropic: await startFakeAnthropic(),
     gemini: await startFakeGemini(),
   };
-  const t = await startTestApp();
+  // a provider 429 in one test must not suspend the channel for the next ones
+  const t = await startTestApp({ env: { CHANNEL_SUSPEND_SECONDS_FOR_429: '0' } });
   const root = await t.login('root', '123456');
   const channelIds = {} as Record<Protocol, number>;
   const fakeOf = (p: Protocol): FakeProvider =>

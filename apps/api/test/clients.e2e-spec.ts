@@ -205,6 +205,24 @@ describe.each(Object.values(CHANNELS))('real clients, model on a $protocol chann
       expect(log.is_stream).toBe(true);
     });
 
+    it('errors come in OpenAI shape: a bad key, a provider 429', async () => {
+      const bad = new OpenAI({ apiKey: 'sk-not-a-key', baseURL: `${g.proxy.url}/v1`, maxRetries: 0 });
+      const unauthorized = await bad.chat.completions
+        .create({ model, messages: [{ role: 'user', content: 'hi' }] })
+        .catch((e: unknown) => e);
+      expect(unauthorized).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect(upstream()).toHaveLength(0);
+
+      g.fake(protocol).failNext(1, '429');
+      const limited = await client.responses.create({ model, input: 'hi' }).catch((e: unknown) => e);
+      expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
+      expect((limited as InstanceType<typeof OpenAI.RateLimitError>).error).toMatchObject({
+        message: expect.any(String),
+        type: expect.any(String),
+      });
+      expect(upstream()).toHaveLength(1);
+    });
+
     it('responses function call, then its output', async () => {
       const tools: OpenAI.Responses.Tool[] = [
         { type: 'function', name: 'get_weather', parameters: { ...WEATHER_SCHEMA }, strict: false },
@@ -384,6 +402,30 @@ describe.each(Object.values(CHANNELS))('real clients, model on a $protocol chann
       expect(g.proxy.requests[0].headers['x-api-key']).toBe(g.key);
       expect(g.proxy.requests[0].headers.authorization).toBeUndefined();
       await expectBilled(g, spec);
+    });
+
+    it('errors come in Anthropic shape: a bad key, a provider 429', async () => {
+      const bad = new Anthropic({ apiKey: 'sk-not-a-key', baseURL: g.proxy.url, maxRetries: 0 });
+      const unauthorized = await bad.messages
+        .create({ model, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
+        .catch((e: unknown) => e);
+      expect(unauthorized).toBeInstanceOf(Anthropic.AuthenticationError);
+      expect((unauthorized as InstanceType<typeof Anthropic.AuthenticationError>).error).toMatchObject({
+        type: 'error',
+        error: { type: 'authentication_error' },
+      });
+
+      g.fake(protocol).failNext(1, '429');
+      const limited = await client.messages
+        .stream({ model, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
+        .finalMessage()
+        .catch((e: unknown) => e);
+      expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
+      expect((limited as InstanceType<typeof Anthropic.RateLimitError>).error).toMatchObject({
+        type: 'error',
+        error: { type: 'rate_limit_error', message: expect.any(String) },
+      });
+      expect(upstream()).toHaveLength(1);
     });
 
     it('tool_use, then tool_result (streamed)', async () => {
