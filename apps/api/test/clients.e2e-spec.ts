@@ -44,6 +44,10 @@ const UPSTREAM_PATH: Record<Protocol, RegExp> = {
   gemini: /^\/v1beta\/models\/gemini-2\.5-flash:(streamGenerateContent|generateContent)$/,
 };
 
+/** a 1×1 PNG */
+const PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 const WEATHER_SCHEMA = {
   type: 'object' as const,
   properties: { location: { type: 'string' as const, description: 'City name' } },
@@ -203,6 +207,56 @@ describe.each(Object.values(CHANNELS))('real clients, model on a $protocol chann
       expectNativeRequests(true);
       const [log] = await expectBilled(g, spec);
       expect(log.is_stream).toBe(true);
+    });
+
+    it('chat with an image (data URL)', async () => {
+      const completion = await client.chat.completions.create({
+        model,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Describe the picture.' },
+              { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG_BASE64}` } },
+            ],
+          },
+        ],
+      });
+      expect(completion.choices[0].message.content).toBe(`${PREFIX[protocol]}Describe the picture.`);
+      const sent = JSON.stringify(lastUpstream().body);
+      expect(sent).toContain(PNG_BASE64);
+      if (protocol === 'anthropic') expect(sent).toContain('"media_type":"image/png"');
+      if (protocol === 'gemini') expect(sent).toContain('"mimeType":"image/png"');
+      if (protocol === 'openai-responses') expect(sent).toContain('"input_image"');
+      expect(completion.usage?.prompt_tokens).toBe(lastUsage().input);
+      await expectBilled(g, spec);
+    });
+
+    it('chat structured output (json_schema)', async () => {
+      const completion = await client.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: 'Classify: the match ended 2-1.' }],
+        response_format: {
+          type: 'json_schema',
+          json_schema: {
+            name: 'topic',
+            strict: true,
+            schema: {
+              type: 'object',
+              properties: {
+                topic: { type: 'string', enum: ['sports', 'politics'] },
+                confidence: { type: 'number' },
+              },
+              required: ['topic', 'confidence'],
+              additionalProperties: false,
+            },
+          },
+        },
+      });
+      const parsed = JSON.parse(completion.choices[0].message.content ?? '') as Record<string, unknown>;
+      expect(parsed).toEqual({ topic: 'sports', confidence: expect.any(Number) });
+      expect(completion.choices[0].finish_reason).toBe('stop');
+      await expectBilled(g, spec);
     });
 
     it('errors come in OpenAI shape: a bad key, a provider 429', async () => {
@@ -401,6 +455,32 @@ describe.each(Object.values(CHANNELS))('real clients, model on a $protocol chann
       expect(message.content[0]).toMatchObject({ type: 'text', text: `${PREFIX[protocol]}keyed` });
       expect(g.proxy.requests[0].headers['x-api-key']).toBe(g.key);
       expect(g.proxy.requests[0].headers.authorization).toBeUndefined();
+      await expectBilled(g, spec);
+    });
+
+    it('an image block', async () => {
+      const message = await client.messages.create({
+        model,
+        max_tokens: 256,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG_BASE64 } },
+              { type: 'text', text: 'What is in the image?' },
+            ],
+          },
+        ],
+      });
+      expect(message.content[0]).toMatchObject({
+        type: 'text',
+        text: `${PREFIX[protocol]}What is in the image?`,
+      });
+      const sent = JSON.stringify(lastUpstream().body);
+      expect(sent).toContain(PNG_BASE64);
+      if (protocol === 'openai') expect(sent).toContain(`"url":"data:image/png;base64,${PNG_BASE64}"`);
+      if (protocol === 'gemini') expect(sent).toContain('"inlineData"');
+      expect(message.usage.input_tokens).toBe(lastUsage().input);
       await expectBilled(g, spec);
     });
 
