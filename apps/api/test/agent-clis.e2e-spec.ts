@@ -180,7 +180,12 @@ describe('agent CLIs through the gateway', () => {
   describe('Claude Code (claude -p)', () => {
     let run = 0;
     /** Runs `claude -p` with a fresh config dir, every model slot on `spec.model`, telemetry and updates off. */
-    function claude(spec: ChannelSpec, prompt: string, auth: 'bearer' | 'x-api-key'): Promise<CliRun> {
+    function claude(
+      spec: ChannelSpec,
+      prompt: string,
+      auth: 'bearer' | 'x-api-key',
+      extraEnv: Record<string, string> = {},
+    ): Promise<CliRun> {
       const home = mkdtempSync(join(dir, `claude-home-${run++}-`));
       const env: Record<string, string> = {
         ...baseEnv(home),
@@ -198,6 +203,7 @@ describe('agent CLIs through the gateway', () => {
         DISABLE_ERROR_REPORTING: '1',
         DISABLE_BUG_COMMAND: '1',
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        ...extraEnv,
       };
       return runCli([CLAUDE_CLI, '-p', prompt], env, workdir, join(home, 'strace.log'));
     }
@@ -323,6 +329,34 @@ describe('agent CLIs through the gateway', () => {
         if (spec.protocol === 'anthropic') expect(native).toContain('"tool_result"');
         if (spec.protocol === 'openai') expect(native).toContain('"role":"tool"');
         if (spec.protocol === 'gemini') expect(native).toContain('"functionResponse"');
+        await expectBilled(g, spec);
+      },
+    );
+
+    it.each([CHANNELS.anthropic, CHANNELS.openai])(
+      'tool-call turn with extended thinking (MAX_THINKING_TOKENS), model on a $protocol channel',
+      async (spec) => {
+        const path = join(workdir, 'notes.txt');
+        const result = await claude(spec, `call Read with ${JSON.stringify({ file_path: path })}`, 'bearer', {
+          MAX_THINKING_TOKENS: '2048',
+        });
+        expectExit0(result);
+        expect(result.stdout.trim()).toContain(FILE_TEXT);
+        expectNoOutsideTraffic(result, 'bearer');
+
+        const requests = cliRequests();
+        for (const r of requests) expect(r.body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+        const followUp = requests.find((r) => JSON.stringify(r.body.messages).includes('tool_result'));
+        const messages = followUp!.body.messages as Array<{ role: string; content: Array<Json> }>;
+        const assistant = messages[messages.length - 2].content;
+        const received = upstream(spec);
+        if (spec.protocol === 'anthropic') {
+          // the signed thinking block came back from Claude Code and reached Anthropic unchanged (the fake checks it)
+          expect(assistant[0]).toMatchObject({ type: 'thinking', signature: expect.any(String) });
+          expect(received.map((r) => r.rawBody).sort()).toEqual(requests.map((r) => r.rawBody).sort());
+        } else {
+          for (const r of received) expect((r.body as Json).reasoning_effort).toBe('low');
+        }
         await expectBilled(g, spec);
       },
     );
