@@ -10,3 +10,4 @@ export * from './sse-parser';
 export * from './data-url';
 export * from './token-estimator';
 export * from './bpe-token-counter';
+export * from './sse-stream-decoder';

@@ -1,11 +1,11 @@
 import {
   GatewayError,
   isRecord,
-  SseParser,
   tryParseJson,
   type JsonObject,
-  type StreamDecoder,
   type StreamEvent,
+  incompleteStreamEvent,
+  SseStreamDecoder,
 } from '@one-api/llm-core';
 import { fromAnthropicStopReason, fromAnthropicUsage, mergeAnthropicUsage } from '@one-api/llm-codecs';
 import { parseAnthropicError } from './parse-error';
@@ -42,37 +42,22 @@ const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
  * without its block start opens the block. A stream that ends before `message_delta` / `message_stop` ends with an
  * error event.
  */
-export class AnthropicStreamDecoder implements StreamDecoder {
-  private readonly parser = new SseParser({ dispatchIncompleteOnEnd: true });
+export class AnthropicStreamDecoder extends SseStreamDecoder {
   private readonly blocks = new Map<number, BlockState>();
   private nextToolIndex = 0;
   private started = false;
   private startUsage: unknown;
   private finished = false;
   private failed = false;
-  private ended = false;
 
-  push(chunk: string | Uint8Array): StreamEvent[] {
-    const events: StreamEvent[] = [];
-    for (const sse of this.parser.push(chunk)) this.handle(sse.event, sse.data, events);
-    return events;
+  protected onEvent(name: string, data: string, events: StreamEvent[]): void {
+    this.handle(name, data, events);
   }
 
-  end(): StreamEvent[] {
-    if (this.ended) return [];
-    this.ended = true;
-    const events: StreamEvent[] = [];
-    for (const sse of this.parser.end()) this.handle(sse.event, sse.data, events);
+  protected onEnd(events: StreamEvent[]): void {
     if (!this.finished && !this.failed) {
-      events.push({
-        type: 'error',
-        error: new GatewayError({
-          kind: 'upstream',
-          message: 'upstream stream ended before the response was complete',
-        }),
-      });
+      events.push(incompleteStreamEvent());
     }
-    return events;
   }
 
   private handle(name: string, data: string, events: StreamEvent[]): void {

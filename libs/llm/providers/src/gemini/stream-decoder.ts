@@ -1,13 +1,13 @@
 import {
   GatewayError,
   isRecord,
-  SseParser,
   tryParseJson,
   type FinishReason,
   type JsonObject,
-  type StreamDecoder,
   type StreamEvent,
   type Usage,
+  incompleteStreamEvent,
+  SseStreamDecoder,
 } from '@one-api/llm-core';
 import { fromGeminiFinishReason } from './finish-reason';
 import { parseGeminiError } from './parse-error';
@@ -26,42 +26,28 @@ interface CandidateState {
  * Usage and the finish events are emitted when the upstream closes the stream (Gemini closes right after the chunk
  * with `finishReason`); a stream that ends without any finish reason ends with an error event.
  */
-export class GeminiStreamDecoder implements StreamDecoder {
-  private readonly parser = new SseParser({ dispatchIncompleteOnEnd: true });
+export class GeminiStreamDecoder extends SseStreamDecoder {
   private readonly candidates = new Map<number, CandidateState>();
   private usage: Usage | undefined;
   private started = false;
   private failed = false;
-  private ended = false;
   private blocked: string | undefined;
 
-  push(chunk: string | Uint8Array): StreamEvent[] {
-    const events: StreamEvent[] = [];
-    for (const sse of this.parser.push(chunk)) this.handle(sse.data, events);
-    return events;
+  protected onEvent(_name: string, data: string, events: StreamEvent[]): void {
+    this.handle(data, events);
   }
 
-  end(): StreamEvent[] {
-    if (this.ended) return [];
-    this.ended = true;
-    const events: StreamEvent[] = [];
-    for (const sse of this.parser.end()) this.handle(sse.data, events);
-    if (this.failed) return events;
+  protected onEnd(events: StreamEvent[]): void {
+    if (this.failed) return;
     const finished = [...this.candidates].filter(([, state]) => state.finish !== undefined);
     if (finished.length === 0 && this.blocked === undefined) {
-      events.push({
-        type: 'error',
-        error: new GatewayError({
-          kind: 'upstream',
-          message: 'upstream stream ended before the response was complete',
-        }),
-      });
-      return events;
+      events.push(incompleteStreamEvent());
+      return;
     }
     if (this.usage) events.push({ type: 'usage', usage: this.usage });
     if (finished.length === 0) {
       events.push({ type: 'finish', reason: 'content_filter', raw: this.blocked ?? null });
-      return events;
+      return;
     }
     for (const [index, state] of finished.sort((a, b) => a[0] - b[0])) {
       const finish = state.finish as FinishReason;
@@ -72,7 +58,6 @@ export class GeminiStreamDecoder implements StreamDecoder {
         ...(index === 0 ? {} : { choice: index }),
       });
     }
-    return events;
   }
 
   private fail(events: StreamEvent[], error: GatewayError): void {

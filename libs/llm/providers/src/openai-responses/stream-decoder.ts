@@ -1,11 +1,11 @@
 import {
   GatewayError,
   isRecord,
-  SseParser,
   tryParseJson,
   type JsonObject,
-  type StreamDecoder,
   type StreamEvent,
+  incompleteStreamEvent,
+  SseStreamDecoder,
 } from '@one-api/llm-core';
 import { fromResponsesUsage, randomResponsesId } from '@one-api/llm-codecs';
 import { responsesFailureError } from './parse-error';
@@ -34,36 +34,21 @@ const escapeJson = (text: string) => JSON.stringify(text).slice(1, -1);
  * `response.failed` or an `error` event an error. Items whose deltas a vendor leaves out are read whole from
  * `response.output_item.done`. A stream that ends before a terminal event ends with an error.
  */
-export class OpenAiResponsesStreamDecoder implements StreamDecoder {
-  private readonly parser = new SseParser({ dispatchIncompleteOnEnd: true });
+export class OpenAiResponsesStreamDecoder extends SseStreamDecoder {
   private readonly items = new Map<string, ItemState>();
   private nextToolIndex = 0;
   private started = false;
   private terminal = false;
   private failed = false;
-  private ended = false;
 
-  push(chunk: string | Uint8Array): StreamEvent[] {
-    const events: StreamEvent[] = [];
-    for (const sse of this.parser.push(chunk)) this.handle(sse.event, sse.data, events);
-    return events;
+  protected onEvent(name: string, data: string, events: StreamEvent[]): void {
+    this.handle(name, data, events);
   }
 
-  end(): StreamEvent[] {
-    if (this.ended) return [];
-    this.ended = true;
-    const events: StreamEvent[] = [];
-    for (const sse of this.parser.end()) this.handle(sse.event, sse.data, events);
+  protected onEnd(events: StreamEvent[]): void {
     if (!this.terminal && !this.failed) {
-      events.push({
-        type: 'error',
-        error: new GatewayError({
-          kind: 'upstream',
-          message: 'upstream stream ended before the response was complete',
-        }),
-      });
+      events.push(incompleteStreamEvent());
     }
-    return events;
   }
 
   private handle(eventName: string, data: string, events: StreamEvent[]): void {

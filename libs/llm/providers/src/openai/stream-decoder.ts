@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   GatewayError,
   isRecord,
-  SseParser,
   tryParseJson,
   type FinishReasonKind,
   type JsonObject,
-  type StreamDecoder,
   type StreamEvent,
+  incompleteStreamEvent,
+  SseStreamDecoder,
 } from '@one-api/llm-core';
 import { fromOpenAiFinishReason, fromOpenAiUsage } from '@one-api/llm-codecs';
 import { parseOpenAiError } from './parse-error';
@@ -31,26 +31,18 @@ interface ChoiceState {
  * `index`, the same index reused for a new call id, usage inside the choice (Moonshot) or repeated on every chunk,
  * `reasoning_content` / `reasoning` deltas, and a missing final blank line.
  */
-export class OpenAiChatStreamDecoder implements StreamDecoder {
-  private readonly parser = new SseParser({ dispatchIncompleteOnEnd: true });
+export class OpenAiChatStreamDecoder extends SseStreamDecoder {
   private readonly choices = new Map<number, ChoiceState>();
   private started = false;
   private done = false;
   private failed = false;
-  private ended = false;
 
-  push(chunk: string | Uint8Array): StreamEvent[] {
-    const events: StreamEvent[] = [];
-    for (const sse of this.parser.push(chunk)) this.handle(sse.data, events);
-    return events;
+  protected onEvent(_name: string, data: string, events: StreamEvent[]): void {
+    this.handle(data, events);
   }
 
-  end(): StreamEvent[] {
-    if (this.ended) return [];
-    this.ended = true;
-    const events: StreamEvent[] = [];
-    for (const sse of this.parser.end()) this.handle(sse.data, events);
-    if (this.failed) return events;
+  protected onEnd(events: StreamEvent[]): void {
+    if (this.failed) return;
     const finishedAny = [...this.choices.values()].some((state) => state.finished);
     if (this.done) {
       // `[DONE]` without a finish_reason: close what is open as a normal stop.
@@ -59,15 +51,8 @@ export class OpenAiChatStreamDecoder implements StreamDecoder {
           this.finishChoice(index, state, state.nextToolIndex > 0 ? 'tool_calls' : 'stop', events);
       }
     } else if (!finishedAny) {
-      events.push({
-        type: 'error',
-        error: new GatewayError({
-          kind: 'upstream',
-          message: 'upstream stream ended before the response was complete',
-        }),
-      });
+      events.push(incompleteStreamEvent());
     }
-    return events;
   }
 
   private state(index: number): ChoiceState {
