@@ -16,6 +16,7 @@ import {
   type UserPart,
 } from '@one-api/llm-core';
 import { ANTHROPIC_SERVER_TOOLS_STATE, ANTHROPIC_THINKING_DISPLAY_STATE } from './request-state';
+import { fieldReaders, ANTHROPIC_FIELD_MESSAGES } from '../shared/field-readers';
 
 /** Top-level fields the codec models; every other field is kept verbatim in `extra`. */
 const MODELLED_FIELDS = new Set([
@@ -58,18 +59,7 @@ function fail(path: string, problem: string): never {
   throw invalidRequest(`${path}: ${problem}`, topField(path));
 }
 
-function optionalNumber(body: JsonObject, field: string): number | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'Input should be a valid number');
-  return value;
-}
-
-function optionalInteger(body: JsonObject, field: string): number | undefined {
-  const value = optionalNumber(body, field);
-  if (value !== undefined && !Number.isInteger(value)) fail(field, 'Input should be a valid integer');
-  return value;
-}
+const { optionalNumber, optionalInteger } = fieldReaders(fail, ANTHROPIC_FIELD_MESSAGES);
 
 function decodeCacheControl(value: unknown, path: string): CacheControl | undefined {
   if (value === undefined || value === null) return undefined;

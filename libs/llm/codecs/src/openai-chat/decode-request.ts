@@ -16,6 +16,7 @@ import {
   type ToolResultPart,
   type UserPart,
 } from '@one-api/llm-core';
+import { fieldReaders } from '../shared/field-readers';
 
 /** Codec state flag: the client used the legacy `functions` / `function_call` API and expects it back. */
 export const LEGACY_FUNCTIONS_STATE = 'openaiLegacyFunctions';
@@ -55,32 +56,7 @@ function fail(path: string, problem: string, param = path.split(/[.[]/)[0]): nev
   throw invalidRequest(`${path} ${problem}`, param);
 }
 
-function optionalNumber(body: JsonObject, field: string): number | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'must be a number');
-  return value;
-}
-
-function optionalInteger(body: JsonObject, field: string): number | undefined {
-  const value = optionalNumber(body, field);
-  if (value !== undefined && !Number.isInteger(value)) fail(field, 'must be an integer');
-  return value;
-}
-
-function optionalBoolean(body: JsonObject, field: string): boolean | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') fail(field, 'must be a boolean');
-  return value;
-}
-
-function optionalString(body: JsonObject, field: string, path = field): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') fail(path, 'must be a string');
-  return value;
-}
+const { optionalNumber, optionalInteger, optionalBoolean, optionalString } = fieldReaders(fail);
 
 function decodeCacheControl(value: unknown, path: string): CacheControl | undefined {
   if (value === undefined || value === null) return undefined;

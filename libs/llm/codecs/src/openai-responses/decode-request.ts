@@ -17,6 +17,7 @@ import {
   type ToolResultPart,
   type UserPart,
 } from '@one-api/llm-core';
+import { fieldReaders } from '../shared/field-readers';
 
 /** Key of the Responses codec's notes in `CanonicalRequest.codecState`. */
 export const RESPONSES_STATE = 'openaiResponses';
@@ -93,32 +94,7 @@ function fail(path: string, problem: string, param = path.split(/[.[]/)[0]): nev
   throw invalidRequest(`${path} ${problem}`, param);
 }
 
-function optionalNumber(body: JsonObject, field: string): number | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'must be a number');
-  return value;
-}
-
-function optionalInteger(body: JsonObject, field: string): number | undefined {
-  const value = optionalNumber(body, field);
-  if (value !== undefined && !Number.isInteger(value)) fail(field, 'must be an integer');
-  return value;
-}
-
-function optionalBoolean(body: JsonObject, field: string): boolean | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') fail(field, 'must be a boolean');
-  return value;
-}
-
-function optionalString(body: JsonObject, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') fail(field, 'must be a string');
-  return value;
-}
+const { optionalNumber, optionalInteger, optionalBoolean, optionalString } = fieldReaders(fail);
 
 function textOf(item: JsonObject, path: string): string {
   if (typeof item.text !== 'string') fail(`${path}.text`, 'must be a string');
