@@ -151,3 +151,33 @@ export function fromTransportError(error: unknown): GatewayError {
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+/** The error kind an upstream HTTP status means when the body says nothing more specific. */
+export function kindForHttpStatus(status: number): GatewayErrorKind {
+  switch (status) {
+    case 401:
+      return 'auth';
+    case 402:
+    case 403:
+      return 'permission';
+    case 404:
+      return 'not-found';
+    case 408:
+    case 504:
+      return 'timeout';
+    case 429:
+      return 'rate-limit';
+    case 503:
+    case 529:
+      return 'overloaded';
+    default:
+      return status >= 500 || status < 400 ? 'upstream' : 'invalid-request';
+  }
+}
+
+/** The message of an upstream error whose body carries none: its text, shortened, or just the status. */
+export function upstreamFallbackMessage(status: number, bodyText: string): string {
+  const text = bodyText.trim();
+  if (text === '' || text.startsWith('<')) return `upstream returned HTTP ${status}`;
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

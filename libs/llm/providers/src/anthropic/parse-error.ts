@@ -4,6 +4,8 @@ import {
   tryParseJson,
   type GatewayErrorKind,
   type HeaderValues,
+  kindForHttpStatus,
+  upstreamFallbackMessage,
 } from '@one-api/llm-core';
 import { retryAfterMs } from '../openai/parse-error';
 
@@ -22,34 +24,6 @@ const KIND_BY_TYPE: Readonly<Record<string, GatewayErrorKind>> = {
 
 const CONTEXT_LENGTH_TEXT =
   /prompt is too long|input is too long|context window|context length|too many tokens|exceeds? the maximum (?:number of )?tokens/i;
-
-function kindForStatus(status: number): GatewayErrorKind {
-  switch (status) {
-    case 401:
-      return 'auth';
-    case 402:
-    case 403:
-      return 'permission';
-    case 404:
-      return 'not-found';
-    case 408:
-    case 504:
-      return 'timeout';
-    case 429:
-      return 'rate-limit';
-    case 503:
-    case 529:
-      return 'overloaded';
-    default:
-      return status >= 500 || status < 400 ? 'upstream' : 'invalid-request';
-  }
-}
-
-function fallbackMessage(status: number, bodyText: string): string {
-  const text = bodyText.trim();
-  if (text === '' || text.startsWith('<')) return `upstream returned HTTP ${status}`;
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
 
 /** `{"type":"error","error":{"type","message"}}` (or the error object itself) → its type and message. */
 export function anthropicErrorFields(body: unknown): { type?: string; message?: string } {
@@ -70,8 +44,8 @@ export function anthropicErrorFields(body: unknown): { type?: string; message?: 
 export function parseAnthropicError(status: number, bodyText: string, headers?: HeaderValues): GatewayError {
   const body = tryParseJson(bodyText);
   const fields = anthropicErrorFields(body);
-  const message = fields.message ?? fallbackMessage(status, bodyText);
-  let kind = (fields.type && KIND_BY_TYPE[fields.type]) || kindForStatus(status);
+  const message = fields.message ?? upstreamFallbackMessage(status, bodyText);
+  let kind = (fields.type && KIND_BY_TYPE[fields.type]) || kindForHttpStatus(status);
   if ((kind === 'invalid-request' || status === 413) && CONTEXT_LENGTH_TEXT.test(message))
     kind = 'context-length';
   return new GatewayError({

@@ -5,6 +5,8 @@ import {
   type GatewayErrorKind,
   type HeaderValues,
   type JsonObject,
+  kindForHttpStatus,
+  upstreamFallbackMessage,
 } from '@one-api/llm-core';
 import { retryAfterMs } from '../openai/parse-error';
 
@@ -32,28 +34,6 @@ const CONTEXT_LENGTH_TEXT =
   /input token count .*exceeds|exceeds the maximum number of tokens|token count exceeds|context (?:window|length)|request payload size exceeds|prompt is too long/i;
 const API_KEY_TEXT = /api key (?:not valid|expired|was reported as leaked|is invalid)|api_key_invalid/i;
 const AUTH_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_SERVICE_BLOCKED', 'ACCESS_TOKEN_EXPIRED']);
-
-function kindForHttpStatus(status: number): GatewayErrorKind {
-  switch (status) {
-    case 400:
-      return 'invalid-request';
-    case 401:
-      return 'auth';
-    case 403:
-      return 'permission';
-    case 404:
-      return 'not-found';
-    case 408:
-    case 504:
-      return 'timeout';
-    case 429:
-      return 'rate-limit';
-    case 503:
-      return 'overloaded';
-    default:
-      return status >= 500 || status < 400 ? 'upstream' : 'invalid-request';
-  }
-}
 
 interface GoogleError {
   message?: string;
@@ -89,12 +69,6 @@ function retryDelayMs(details: JsonObject[]): number | undefined {
   return match ? Math.round(Number(match[1]) * 1000) : undefined;
 }
 
-function fallbackMessage(status: number, bodyText: string): string {
-  const text = bodyText.trim();
-  if (text === '' || text.startsWith('<')) return `upstream returned HTTP ${status}`;
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
 /**
  * A Google API error (`{error:{code,message,status,details}}`) with its HTTP status → gateway error.
  * RESOURCE_EXHAUSTED → rate-limit (RetryInfo or Retry-After as the wait), UNAVAILABLE → overloaded,
@@ -105,7 +79,7 @@ function fallbackMessage(status: number, bodyText: string): string {
 export function parseGeminiError(status: number, bodyText: string, headers?: HeaderValues): GatewayError {
   const body = tryParseJson(bodyText);
   const error = googleError(body);
-  const message = error?.message ?? fallbackMessage(status, bodyText);
+  const message = error?.message ?? upstreamFallbackMessage(status, bodyText);
   const reason = detailOf(error?.details ?? [], 'google.rpc.ErrorInfo')?.reason;
   const providerCode = typeof reason === 'string' && reason !== '' ? reason : error?.status;
   let kind = (error?.status && STATUS_KIND[error.status]) || kindForHttpStatus(status);

@@ -2,36 +2,15 @@ import {
   GatewayError,
   isRecord,
   tryParseJson,
-  type GatewayErrorKind,
   type HeaderValues,
+  kindForHttpStatus,
+  upstreamFallbackMessage,
 } from '@one-api/llm-core';
 
 const CONTEXT_LENGTH_CODES = new Set(['context_length_exceeded', 'string_above_max_length']);
 const CONTEXT_LENGTH_TEXT =
   /maximum context length|context[ _]length|context window|too many tokens|prompt is too long|reduce the length of the messages/i;
 const AUTH_CODES = new Set(['invalid_api_key', 'invalid_authentication', 'unauthorized']);
-
-function kindForStatus(status: number): GatewayErrorKind {
-  switch (status) {
-    case 401:
-      return 'auth';
-    case 403:
-      return 'permission';
-    case 404:
-      return 'not-found';
-    case 408:
-      return 'timeout';
-    case 429:
-      return 'rate-limit';
-    case 503:
-    case 529:
-      return 'overloaded';
-    case 504:
-      return 'timeout';
-    default:
-      return status >= 500 || status < 400 ? 'upstream' : 'invalid-request';
-  }
-}
 
 function header(headers: HeaderValues | undefined, name: string): string | undefined {
   if (!headers) return undefined;
@@ -85,18 +64,12 @@ function errorFields(body: unknown): ErrorFields {
   };
 }
 
-function fallbackMessage(status: number, bodyText: string): string {
-  const text = bodyText.trim();
-  if (text === '' || text.startsWith('<')) return `upstream returned HTTP ${status}`;
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
 /** An OpenAI-style error body (or any vendor variant) with its HTTP status → gateway error. */
 export function parseOpenAiError(status: number, bodyText: string, headers?: HeaderValues): GatewayError {
   const body = tryParseJson(bodyText);
   const fields = errorFields(body);
-  const message = fields.message ?? fallbackMessage(status, bodyText);
-  let kind = kindForStatus(status);
+  const message = fields.message ?? upstreamFallbackMessage(status, bodyText);
+  let kind = kindForHttpStatus(status);
   if (fields.code && CONTEXT_LENGTH_CODES.has(fields.code)) kind = 'context-length';
   else if ((kind === 'invalid-request' || status === 413) && CONTEXT_LENGTH_TEXT.test(message))
     kind = 'context-length';
