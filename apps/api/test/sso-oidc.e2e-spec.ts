@@ -5,8 +5,8 @@ import { launchChromium, loopbackContext, OidcProviderHandle, startOidcProvider 
 
 /**
  * OIDC single sign-on end to end: a real OpenID provider (`oidc-provider`) on loopback, the gateway configured for
- * it through the options API, and real Chromium following the SSO entry point the admin app's button links to
- * (`/api/oauth/oidc/start`) to the provider's own login and consent pages and back.
+ * it through the options API, and real Chromium clicking the admin app's SSO button on its sign-in page (which
+ * goes to `/api/oauth/oidc/start`), through the provider's own login and consent pages, and back into the app.
  */
 describe('OIDC single sign-on in Chromium against a real OpenID provider', () => {
   let t: TestApp;
@@ -59,9 +59,13 @@ describe('OIDC single sign-on in Chromium against a real OpenID provider', () =>
     throw new Error(`never returned to the gateway, last page ${page.url()}`);
   }
 
+  /** Opens the admin app's sign-in page and clicks its SSO button: the browser lands on the provider's login page. */
   async function startSso(context: BrowserContext): Promise<Page> {
     const page = await context.newPage();
-    await page.goto(`${t.url}/api/oauth/oidc/start?return_to=/dashboard`);
+    await page.goto(`${t.url}/login/`);
+    const button = page.locator('[data-testid="login-oidc"]');
+    await button.waitFor({ state: 'visible' });
+    await Promise.all([page.waitForURL((url) => url.origin === op.issuer), button.click()]);
     expect(new URL(page.url()).origin).toBe(op.issuer); // the provider's own login page
     return page;
   }
@@ -84,7 +88,9 @@ describe('OIDC single sign-on in Chromium against a real OpenID provider', () =>
     const context = await freshBrowser();
     const page = await startSso(context);
     const landed = await signInAtProvider(page, 'alice');
-    expect(landed.pathname).toBe('/dashboard');
+    expect(landed.pathname.startsWith('/oauth/done')).toBe(true);
+    // The app reads the new session and opens its dashboard, signed in.
+    await page.waitForURL((url) => url.pathname.startsWith('/overview'));
 
     const auth = op.authorizations.at(-1)!;
     expect(auth.get('code_challenge_method')).toBe('S256');
