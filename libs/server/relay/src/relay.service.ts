@@ -69,7 +69,7 @@ interface RequestState {
   promptEstimate: number;
   canonical?: CanonicalRequest;
   /** the caller's body bytes and headers, for formats passed through byte for byte */
-  rawBody?: string;
+  rawBody?: Buffer;
   anthropicHeaders: AnthropicCallerHeaders;
   /** `?thinking=` / `?reasoning_format=` */
   urlOptions: UrlOptions;
@@ -165,7 +165,7 @@ export class RelayService {
         res,
         settled: false,
         promptEstimate,
-        rawBody: (req as Request & { rawBody?: Buffer }).rawBody?.toString('utf8'),
+        rawBody: (req as Request & { rawBody?: Buffer }).rawBody,
         anthropicHeaders: anthropicCallerHeaders(req.headers),
         urlOptions: readUrlOptions(req.query as Record<string, unknown>),
         call: {

@@ -48,8 +48,8 @@ export interface PlanInput {
   forceUsage: boolean;
   /** decodes the caller's body once, on the first attempt that needs the canonical form */
   canonical: () => CanonicalRequest;
-  /** the caller's body bytes (kept for formats passed through byte for byte) */
-  rawBody?: string;
+  /** the caller's body bytes (kept for formats passed through byte for byte; decoded only when used) */
+  rawBody?: Buffer;
   /** the caller's anthropic-version / anthropic-beta */
   anthropicHeaders?: AnthropicCallerHeaders;
   /** URL options change the request or the answer: go through the canonical model even on a same-format channel */
@@ -106,13 +106,16 @@ function passthroughPlan(input: PlanInput, format: string): UpstreamPlan {
   const { endpoint, channel } = input;
   const upstreamModel = modelMappingOf(channel)[input.model] ?? input.model;
   if (format === 'anthropic-messages' && endpoint.kind === 'messages') {
-    const request = anthropicPassthroughRequest(input.rawBody ?? JSON.stringify(input.payload), {
-      channelType: channel.type,
-      baseUrl: channel.baseUrl ?? '',
-      key: channel.key ?? '',
-      model: upstreamModel,
-      callerHeaders: input.anthropicHeaders,
-    });
+    const request = anthropicPassthroughRequest(
+      input.rawBody?.toString('utf8') ?? JSON.stringify(input.payload),
+      {
+        channelType: channel.type,
+        baseUrl: channel.baseUrl ?? '',
+        key: channel.key ?? '',
+        model: upstreamModel,
+        callerHeaders: input.anthropicHeaders,
+      },
+    );
     return {
       mode: 'passthrough',
       format,
