@@ -94,6 +94,7 @@ async function main() {
     const gateway = await startGateway(ROOT, await freePort(), tmp, {
       nodeArgs: [...opts.nodeArgs, '--require', PRELOAD],
       ipc: true,
+      env: { BENCH_SQL_TIMING: '1' },
     });
     const { key } = await setupGateway(gateway.url, fake.url, 2000);
     const { body, streamBody } = chatBodies();
@@ -124,15 +125,17 @@ async function main() {
     ]) {
       const out = join(tmp, `${file.replace('.json', '')}.cpuprofile`);
       log(`profiling ${label}: ${requests} requests`);
+      await ask(gateway, { benchProfile: 'sql', reset: true });
       await ask(gateway, { benchProfile: 'start', intervalMicros: opts.intervalMicros });
       const cpu0 = cpuMicros(gateway.pid);
       const r = await load(file, requests);
       await sleep(300);
       const cpu = cpuMicros(gateway.pid) - cpu0;
       await ask(gateway, { benchProfile: 'stop', file: out });
+      const sql = await ask(gateway, { benchProfile: 'sql', reset: true });
       assertClean(label, r);
       const a = analyzeProfile(JSON.parse(readFileSync(out, 'utf8')), ROOT);
-      sections.push(render(label, r, cpu, a));
+      sections.push(render(label, r, cpu, a, sql));
       process.stdout.write(`\n${sections.at(-1)}\n`);
     }
     await stopProcess(gateway);
@@ -172,7 +175,7 @@ async function main() {
   }
 }
 
-function render(label, r, cpuMicrosTotal, a) {
+function render(label, r, cpuMicrosTotal, a, sql = []) {
   const perReq = (micros) => (micros / r.succeeded).toFixed(1);
   const table = (head, rows) =>
     [
@@ -188,6 +191,16 @@ function render(label, r, cpuMicrosTotal, a) {
       `${(cpuMicrosTotal / r.succeeded).toFixed(0)} µs/request; profiled busy time ${perReq(a.busy)} µs/request, ` +
       `of which garbage collection ${((100 * a.gc) / a.busy).toFixed(1)} %, "(program)" (V8/native outside JS) ` +
       `${((100 * a.program) / a.busy).toFixed(1)} %.`,
+    '',
+    'Self time by area:',
+    '',
+    table(
+      ['Area', 'Self', 'µs/req'],
+      a
+        .areas()
+        .slice(0, 16)
+        .map((x) => [x.key, `${x.pct.toFixed(1)} %`, perReq(x.micros)]),
+    ),
     '',
     'Self time by package:',
     '',
@@ -213,6 +226,27 @@ function render(label, r, cpuMicrosTotal, a) {
     '',
     table(['Function', 'Inclusive', 'µs/req'], fnRows(a.topInclusiveOurs(25))),
     '',
+    ...(sql.length
+      ? [
+          'SQLite statements run in the window (better-sqlite3 `run`/`all`/`get`, wall time on the event loop; ' +
+            'multi-row VALUES lists shortened):',
+          '',
+          table(
+            ['Statement', 'Calls per request', 'µs per call', 'µs per request'],
+            sql
+              .sort((x, y) => y.micros - x.micros)
+              .slice(0, 12)
+              .map((x) => [
+                `\`${x.sql.replace(/`/g, "'")}\``,
+                (x.calls / r.succeeded).toFixed(3),
+                (x.micros / x.calls).toFixed(1),
+                perReq(x.micros),
+              ]),
+          ),
+          `All statements: ${perReq(sql.reduce((t, x) => t + x.micros, 0))} µs per request.`,
+          '',
+        ]
+      : []),
     'Whole stack, inclusive time:',
     '',
     table(['Function', 'Inclusive', 'µs/req'], fnRows(a.topInclusive(30))),

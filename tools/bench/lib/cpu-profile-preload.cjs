@@ -21,6 +21,50 @@ function modulesByPackage() {
   return counts;
 }
 
+// With BENCH_SQL_TIMING=1: time every better-sqlite3 statement (run/all/get), summed by SQL text.
+const sqlStats = new Map();
+const entries = new WeakMap(); // statement -> its sqlStats entry, so the key is built once per statement
+if (process.env.BENCH_SQL_TIMING === '1') {
+  try {
+    const Database = require('better-sqlite3');
+    const prepare = Database.prototype.prepare;
+    let patched = false;
+    Database.prototype.prepare = function (...args) {
+      const stmt = prepare.apply(this, args);
+      if (!patched) {
+        patched = true;
+        const proto = Object.getPrototypeOf(stmt);
+        for (const method of ['run', 'all', 'get']) {
+          const original = proto[method];
+          proto[method] = function (...params) {
+            const t0 = process.hrtime.bigint();
+            try {
+              return original.apply(this, params);
+            } finally {
+              const micros = Number(process.hrtime.bigint() - t0) / 1000;
+              let entry = entries.get(this);
+              if (entry === undefined) {
+                const key = `${method} ${this.source
+                  .replace(/\s+/g, ' ')
+                  .replace(/\([^()]*\)(, *\([^()]*\))+/g, '(…), …')
+                  .slice(0, 120)}`;
+                entry = sqlStats.get(key) ?? { calls: 0, micros: 0 };
+                sqlStats.set(key, entry);
+                entries.set(this, entry);
+              }
+              entry.calls++;
+              entry.micros += micros;
+            }
+          };
+        }
+      }
+      return stmt;
+    };
+  } catch {
+    /* no better-sqlite3 here */
+  }
+}
+
 if (typeof process.send === 'function') {
   const session = new inspector.Session();
   session.connect();
@@ -40,6 +84,10 @@ if (typeof process.send === 'function') {
         writeFileSync(msg.file, JSON.stringify(profile));
       }
       let data;
+      if (msg.benchProfile === 'sql') {
+        data = [...sqlStats.entries()].filter(([, x]) => x.calls > 0).map(([sql, x]) => ({ sql, ...x }));
+        if (msg.reset) for (const entry of sqlStats.values()) Object.assign(entry, { calls: 0, micros: 0 });
+      }
       if (msg.benchProfile === 'memory') {
         if (msg.gc) await post('HeapProfiler.collectGarbage');
         data = {

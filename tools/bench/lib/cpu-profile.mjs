@@ -29,6 +29,56 @@ function packageOf(path, name) {
   return path.split('/')[0];
 }
 
+const EXPRESS_STACK = new Set(
+  (
+    'router express body-parser raw-body cookie-parser cookie cookie-signature path-to-regexp on-finished ' +
+    'content-type type-is iconv-lite qs depd finalhandler media-typer mime-types bytes send serve-static parseurl ' +
+    'statuses http-errors encodeurl vary unpipe ee-first destroy proxy-addr forwarded accepts negotiator fresh ' +
+    'range-parser etag setprototypeof safe-buffer inherits toidentifier is-promise once wrappy debug ms ' +
+    'side-channel call-bound get-intrinsic'
+  ).split(' '),
+);
+const NEST_STACK = new Set([
+  'rxjs',
+  '@nestjs/core',
+  '@nestjs/common',
+  '@nestjs/platform-express',
+  'reflect-metadata',
+]);
+const SQLITE_NATIVE = new Set(['run', 'all', 'get', 'iterate', 'Statement', 'prepare', 'exec', 'pragma']);
+
+/** A coarse area for one frame: where the time goes in words the lead can act on. */
+function areaOf(x) {
+  if (!x.path) {
+    if (SQLITE_NATIVE.has(x.name)) return 'SQLite statements (better-sqlite3, native)';
+    if (
+      /^(writev|writeBuffer|writeUtf8String|writeLatin1String|writeAsciiString|writeUcs2String)$/.test(x.name)
+    )
+      return 'socket writes (syscalls)';
+    if (x.name === '(garbage collector)') return 'garbage collection';
+    if (x.name === '(program)') return '(program): V8/native outside JS';
+    return 'other V8 / native builtins';
+  }
+  if (x.path.startsWith('node:')) {
+    if (/^node:(async_hooks|internal\/util)$/.test(x.path))
+      return 'node async_hooks / util (AsyncResource.bind, deprecate)';
+    return 'node core (http, net, streams, events, timers)';
+  }
+  if (x.path.startsWith('node_modules/')) {
+    const pkg = x.pkg;
+    if (pkg === 'typeorm') return 'TypeORM (JS)';
+    if (pkg === 'better-sqlite3') return 'SQLite statements (better-sqlite3, native)';
+    if (NEST_STACK.has(pkg)) return 'Nest + rxjs';
+    if (EXPRESS_STACK.has(pkg)) return 'Express + its middleware packages';
+    if (pkg === 'undici') return 'undici (upstream client)';
+    if (pkg.startsWith('@opentelemetry/') || /^(pino|sonic-boom|prom-client)$/.test(pkg))
+      return 'OpenTelemetry / pino / prom-client';
+    return `package ${pkg}`;
+  }
+  if (x.path.startsWith('tools/')) return 'benchmark instrumentation (tools/bench)';
+  return x.pkg; // ours: <project>
+}
+
 export function isOurs(path) {
   return /^(apps|libs)\//.test(path);
 }
@@ -55,6 +105,7 @@ export function analyzeProfile(profile, root) {
   const inclusive = new Map();
   const pkgSelf = new Map();
   const owner = new Map();
+  const areaSelf = new Map();
   let total = 0;
   let idle = 0;
   let gc = 0;
@@ -73,6 +124,7 @@ export function analyzeProfile(profile, root) {
     if (me.name === '(program)') program += dt;
     add(self, me.key, dt);
     add(pkgSelf, me.pkg, dt);
+    add(areaSelf, areaOf(me), dt);
     let ownerKey;
     for (let n = id; n !== undefined && ownerKey === undefined; n = parent.get(n)) {
       const x = info.get(n);
@@ -125,6 +177,10 @@ export function analyzeProfile(profile, root) {
     topOwners: (count) => top(owner, count),
     topInclusiveOurs: (count) => top(inclusive, count, (x) => isOurs(x.path)),
     topInclusive: (count) => top(inclusive, count),
+    areas: () =>
+      [...areaSelf.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([key, micros]) => ({ key, micros, pct: (100 * micros) / busy })),
     packages: () =>
       [...pkgSelf.entries()]
         .sort((a, b) => b[1] - a[1])

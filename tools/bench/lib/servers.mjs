@@ -45,7 +45,7 @@ export async function startFake(root, port, tmp) {
 }
 
 /** The gateway on 127.0.0.1 with its own SQLite file in `tmp`; `nodeArgs` go before the script (profilers). */
-export async function startGateway(root, port, tmp, { nodeArgs = [], ipc = false } = {}) {
+export async function startGateway(root, port, tmp, { nodeArgs = [], ipc = false, env = {} } = {}) {
   const gateway = startProcess('gateway', process.execPath, [...nodeArgs, builtPaths(root).gatewayMain], {
     cwd: root,
     ipc,
@@ -66,6 +66,7 @@ export async function startGateway(root, port, tmp, { nodeArgs = [], ipc = false
       RATE_LIMIT_DISABLED: 'false',
       GLOBAL_RELAY_RATE_LIMIT: String(RAISED_RATE_LIMIT),
       GLOBAL_API_RATE_LIMIT: String(RAISED_RATE_LIMIT),
+      ...env,
     },
     logFile: join(tmp, 'gateway.log'),
   });
