@@ -35,7 +35,37 @@ export interface StreamDecoder {
 
 export type HeaderValues = Record<string, string | string[] | undefined>;
 
-/** One per upstream protocol. Pure: no I/O, no timers. */
+/** An upstream answer as the relay reads it: status, headers and a body read once, as bytes or as text. */
+export interface UpstreamExchangeResponse {
+  statusCode: number;
+  headers: HeaderValues;
+  body: AsyncIterable<Uint8Array> & { text(): Promise<string> };
+}
+
+/**
+ * The I/O an adapter may use in `authorize` / `exchange`: the gateway's own upstream client (its connection pool,
+ * RELAY_TIMEOUT, the caller's cancellation) and a per-process cache for credentials such as exchanged access tokens.
+ */
+export interface UpstreamIo {
+  send(call: {
+    url: string;
+    method: 'GET' | 'POST' | 'DELETE';
+    headers: Record<string, string>;
+    body?: string | Uint8Array;
+  }): Promise<UpstreamExchangeResponse>;
+  /** Aborted when the caller goes away or the attempt is abandoned. */
+  signal: AbortSignal;
+  /** Milliseconds since the epoch (injected so token expiry is testable). */
+  now(): number;
+  /** Shared by every request of the process; keys must include what makes the value unique (e.g. the channel key). */
+  cache: Map<string, unknown>;
+}
+
+/**
+ * One per upstream protocol. `buildRequest`, `parseResponse`, stream decoding and `parseError` are pure: no I/O, no
+ * timers. Providers whose credentials need I/O or the final bytes implement `authorize`; providers whose call is not
+ * one HTTP exchange (create a job, then poll it) implement `exchange`.
+ */
 export interface UpstreamAdapter {
   readonly format: WireFormat;
   buildRequest(request: CanonicalRequest, channel: UpstreamChannel): UpstreamHttpRequest;
@@ -43,4 +73,22 @@ export interface UpstreamAdapter {
   parseResponse(json: unknown): CanonicalResponse;
   createStreamDecoder(): StreamDecoder;
   parseError(status: number, bodyText: string, headers?: HeaderValues): GatewayError;
+  /**
+   * Completes a built request right before each attempt sends it: an OAuth/JWT token exchange (cached in `io.cache`),
+   * a signature over the final URL, headers and body (AWS SigV4). Throws a GatewayError when credentials are unusable.
+   */
+  authorize?(
+    request: UpstreamHttpRequest,
+    channel: UpstreamChannel,
+    io: UpstreamIo,
+  ): Promise<UpstreamHttpRequest>;
+  /**
+   * Performs the whole call itself instead of the relay's single send (e.g. create a prediction and poll until it
+   * ends) and returns an answer `parseResponse` / `createStreamDecoder` / `parseError` understand.
+   */
+  exchange?(
+    request: UpstreamHttpRequest,
+    channel: UpstreamChannel,
+    io: UpstreamIo,
+  ): Promise<UpstreamExchangeResponse>;
 }

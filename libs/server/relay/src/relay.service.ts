@@ -12,6 +12,7 @@ import {
   tryParseJson,
   Usage,
 } from '@one-api/llm-core';
+import type { UpstreamExchangeResponse } from '@one-api/llm-core';
 import {
   AnthropicCallerHeaders,
   anthropicCallerHeaders,
@@ -45,13 +46,13 @@ import { RelayError, relayErrors } from './relay-error';
 import { RelayCall, RelayChannelRef, RelayHooks } from './relay-hooks';
 import { newRequestId } from './request-id';
 import { planUpstreamCall, UpstreamPlan } from './upstream-call';
-import { UpstreamClient, UpstreamResponse } from './upstream-client.service';
+import { UpstreamClient } from './upstream-client.service';
 import { parseOpenAiUpstreamError, shouldTryAnotherChannel, userFacingMessage } from './upstream-errors';
 
 interface Attempt {
   channel: Channel;
   plan: UpstreamPlan;
-  response: UpstreamResponse;
+  response: UpstreamExchangeResponse;
   abort: AbortController;
 }
 
@@ -322,13 +323,11 @@ export class RelayService {
         });
         sentAt = Date.now();
         this.hooks.emit('attemptStarted', state.call, ref, attempt + 1);
-        const response = await this.upstream.send({
-          url: plan.url,
-          method: 'POST',
-          headers: plan.headers,
-          body: plan.body,
-          signal: abort.signal,
-        });
+        const response = await this.upstream.sendPlanned(
+          { url: plan.url, method: 'POST', headers: plan.headers, body: plan.body, signal: abort.signal },
+          plan.mode === 'convert' ? plan.adapter : undefined,
+          plan.mode === 'convert' ? plan.upstreamChannel : undefined,
+        );
         upstreamStatus = response.statusCode;
         if (response.statusCode >= 200 && response.statusCode < 300) {
           this.hooks.emit('attemptSucceeded', state.call, ref, Date.now() - sentAt);

@@ -53,11 +53,9 @@ export class StoredResponsesController {
       res.status(upstream.statusCode).type('application/json').send(text);
     } catch (error) {
       if (error instanceof RelayError) return sendRelayError(res, error);
-      res
-        .status(502)
-        .json({
-          error: { message: 'upstream request failed', type: 'upstream_error', param: null, code: null },
-        });
+      res.status(502).json({
+        error: { message: 'upstream request failed', type: 'upstream_error', param: null, code: null },
+      });
     }
   }
 }

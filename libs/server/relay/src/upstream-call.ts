@@ -1,4 +1,4 @@
-import type { CanonicalRequest, InboundCodec, UpstreamAdapter } from '@one-api/llm-core';
+import type { CanonicalRequest, InboundCodec, UpstreamAdapter, UpstreamChannel } from '@one-api/llm-core';
 import { GatewayError } from '@one-api/llm-core';
 import {
   anthropicPassthroughRequest,
@@ -36,6 +36,8 @@ export type UpstreamPlan =
       adapter: UpstreamAdapter;
       codec: InboundCodec;
       request: CanonicalRequest;
+      /** the channel as the adapter saw it (for `authorize` / `exchange`) */
+      upstreamChannel: UpstreamChannel;
     };
 
 export interface PlanInput {
@@ -82,13 +84,14 @@ export function planUpstreamCall(input: PlanInput): UpstreamPlan {
     systemPromptReset = original.system.length > 0;
     request.system = [{ type: 'text', text: channel.systemPrompt }];
   }
-  const http = adapter.buildRequest(request, {
+  const upstreamChannel: UpstreamChannel = {
     type: channel.type,
     baseUrl: channel.baseUrl ?? '',
     key: channel.key ?? '',
     config: parseChannelConfig(channel.config),
     other: channel.other ?? undefined,
-  });
+  };
+  const http = adapter.buildRequest(request, upstreamChannel);
   return {
     mode: 'convert',
     url: http.url,
@@ -99,6 +102,7 @@ export function planUpstreamCall(input: PlanInput): UpstreamPlan {
     adapter,
     codec,
     request,
+    upstreamChannel,
   };
 }
 
