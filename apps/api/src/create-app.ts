@@ -9,6 +9,7 @@ import { AppConfig } from '@one-api/server-config';
 import { createValidationPipe, HttpErrorFilter } from '@one-api/server-common';
 import { MetricsService } from '@one-api/server-metrics';
 import { RateLimitService } from '@one-api/server-ratelimit';
+import { isFastRelayPath, RelayService, relayFastLane } from '@one-api/server-relay';
 import { createPino, logLevelOf, PinoNestLogger, RequestContextService } from '@one-api/server-tracing';
 import { AppModule } from './app.module';
 
@@ -39,9 +40,13 @@ export async function createApp(config?: AppConfig): Promise<INestApplication> {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'extended');
-  app.use(cookieParser());
+  const parseCookies = cookieParser();
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    isFastRelayPath(req.path) ? next() : parseCookies(req, res, next),
+  );
   // Claude Code and some SDK setups double the version prefix; One API's fork accepts these spellings too.
   app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (!req.url.includes('/messages')) return next();
     const fixed = req.url.replace(
       /^(?:\/openai|\/api)?\/v1\/v1\/messages|^\/openai\/v1\/messages/,
       '/v1/messages',
@@ -58,6 +63,7 @@ export async function createApp(config?: AppConfig): Promise<INestApplication> {
       },
     }),
   );
+  app.use(relayFastLane(app.get(RelayService)));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   // Signals are handled by installGracefulShutdown (main.ts): drain first, then close.

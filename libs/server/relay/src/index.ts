@@ -8,3 +8,4 @@ export * from './upstream-client.service';
 export * from './relay.service';
 export * from './relay.module';
 export * from './relay-hooks';
+export * from './relay-fast-lane';
