@@ -58,6 +58,13 @@ export class AppConfig {
   @IsIn(['BLOCK_NONE', 'BLOCK_ONLY_HIGH', 'BLOCK_MEDIUM_AND_ABOVE', 'BLOCK_LOW_AND_ABOVE', 'OFF'])
   geminiSafetySetting = 'BLOCK_NONE';
 
+  // User-supplied content (image URLs fetched for providers that need inline data; multipart uploads)
+  @IsInt() @Min(1) maxInlineImageSizeMb = 16;
+  @IsInt() @Min(1) userContentRequestTimeout = 30;
+  @IsString() userContentRequestProxy = '';
+  @IsString() userContentAllowedNetworks = '';
+  @IsInt() @Min(1) maxUploadSizeMb = 50;
+
   // Sign-in and SSO
   @IsBoolean() forceRootPasswordChange = true;
   @IsInt() @Min(0) loginMaxFailures = 5;
@@ -71,6 +78,8 @@ export class AppConfig {
   @IsString() @MinLength(1) redisKeyPrefix = 'one-api:';
   @IsBoolean() batchUpdateEnabled = false;
   @IsInt() @Min(1) batchUpdateInterval = 5;
+  // A crashed process's quota holds are refunded by a surviving process within this many seconds.
+  @IsInt() @Min(2) quotaReconcileInterval = 60;
   @IsBoolean() runWorkerInApi = true;
   @IsInt() @Min(0) channelTestFrequency = 0;
   @IsInt() @Min(0) pollingInterval = 0;
@@ -133,6 +142,11 @@ export const ENV_BINDINGS: ReadonlyArray<readonly [env: string, field: keyof App
   ['FRONTEND_BASE_URL', 'frontendBaseUrl', 'string'],
   ['GEMINI_VERSION', 'geminiVersion', 'string'],
   ['GEMINI_SAFETY_SETTING', 'geminiSafetySetting', 'string'],
+  ['MAX_INLINE_IMAGE_SIZE_MB', 'maxInlineImageSizeMb', 'int'],
+  ['USER_CONTENT_REQUEST_TIMEOUT', 'userContentRequestTimeout', 'int'],
+  ['USER_CONTENT_REQUEST_PROXY', 'userContentRequestProxy', 'string'],
+  ['USER_CONTENT_ALLOWED_NETWORKS', 'userContentAllowedNetworks', 'string'],
+  ['MAX_UPLOAD_SIZE_MB', 'maxUploadSizeMb', 'int'],
   ['FORCE_ROOT_PASSWORD_CHANGE', 'forceRootPasswordChange', 'bool'],
   ['LOGIN_MAX_FAILURES', 'loginMaxFailures', 'int'],
   ['LOGIN_LOCKOUT_SECONDS', 'loginLockoutSeconds', 'int'],
@@ -143,6 +157,7 @@ export const ENV_BINDINGS: ReadonlyArray<readonly [env: string, field: keyof App
   ['REDIS_KEY_PREFIX', 'redisKeyPrefix', 'string'],
   ['BATCH_UPDATE_ENABLED', 'batchUpdateEnabled', 'bool'],
   ['BATCH_UPDATE_INTERVAL', 'batchUpdateInterval', 'int'],
+  ['QUOTA_RECONCILE_INTERVAL', 'quotaReconcileInterval', 'int'],
   ['RUN_WORKER_IN_API', 'runWorkerInApi', 'bool'],
   ['CHANNEL_TEST_FREQUENCY', 'channelTestFrequency', 'int'],
   ['POLLING_INTERVAL', 'pollingInterval', 'int'],

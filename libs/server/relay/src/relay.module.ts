@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AppConfig } from '@one-api/server-config';
 import { BillingDashboardController } from './billing-dashboard.controller';
 import { ChannelAdapters } from './channel-adapters.service';
 import { CostController } from './cost.controller';
@@ -10,6 +11,8 @@ import { RelayController } from './relay.controller';
 import { RelayService } from './relay.service';
 import { StoredResponsesController } from './stored-responses.controller';
 import { UpstreamClient } from './upstream-client.service';
+import { RemoteMediaInliner, userContentFetcherFrom } from './user-content/remote-media-inliner.service';
+import { UserContentFetcher } from './user-content/user-content-fetcher';
 
 @Module({
   controllers: [
@@ -19,7 +22,16 @@ import { UpstreamClient } from './upstream-client.service';
     BillingDashboardController,
     CostController,
   ],
-  providers: [RelayDirectory, RelayAuthService, UpstreamClient, ChannelAdapters, RelayService, RelayHooks],
+  providers: [
+    RelayDirectory,
+    RelayAuthService,
+    UpstreamClient,
+    ChannelAdapters,
+    RelayService,
+    RelayHooks,
+    { provide: UserContentFetcher, useFactory: userContentFetcherFrom, inject: [AppConfig] },
+    RemoteMediaInliner,
+  ],
   exports: [RelayDirectory, UpstreamClient, ChannelAdapters, RelayHooks],
 })
 export class RelayModule {}

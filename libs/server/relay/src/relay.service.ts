@@ -47,6 +47,7 @@ import { RelayCall, RelayChannelRef, RelayHooks } from './relay-hooks';
 import { newRequestId } from './request-id';
 import { planUpstreamCall, UpstreamPlan } from './upstream-call';
 import { UpstreamClient } from './upstream-client.service';
+import { RemoteMediaInliner } from './user-content/remote-media-inliner.service';
 import { parseOpenAiUpstreamError, shouldTryAnotherChannel, userFacingMessage } from './upstream-errors';
 
 interface Attempt {
@@ -106,6 +107,7 @@ export class RelayService {
     private readonly config: AppConfig,
     private readonly hooks: RelayHooks,
     private readonly adapters: ChannelAdapters,
+    private readonly remoteMedia: RemoteMediaInliner,
   ) {}
 
   async handle(req: Request, res: Response, endpoint: RelayEndpoint, modelFromPath?: string): Promise<void> {
@@ -308,13 +310,17 @@ export class RelayService {
       let sentAt = 0;
       let upstreamStatus: number | undefined;
       try {
+        const adapter = this.adapters.forChannel(channel);
+        // Gemini cannot read image URLs: the gateway fetches them (SSRF-safe) and sends them inline.
+        if (adapter?.format === 'gemini' && state.endpoint.codec)
+          await this.remoteMedia.inline(this.canonicalOf(state), abort.signal);
         const plan = planUpstreamCall({
           endpoint: state.endpoint,
           payload: state.payload,
           model: state.model,
           stream: state.stream,
           channel,
-          adapter: this.adapters.forChannel(channel),
+          adapter,
           forceUsage: this.config.enforceIncludeUsage && vendorOrDefault(channel.type).streamUsage,
           canonical: () => this.canonicalOf(state),
           rawBody: state.rawBody,

@@ -2,6 +2,7 @@ import { OneApiBaseline1732600000001 } from './0001-one-api-baseline';
 import { RequestCostsAndLogColumns1732600000002 } from './0002-request-costs-and-log-columns';
 import { SignIn1732600000003 } from './0003-sign-in';
 import { Operations1732600000004 } from './0004-operations';
+import { QuotaHolds1732600000005 } from './0005-quota-holds';
 
 /** Ordered schema migrations; each is applied once and recorded in `schema_migrations`. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   RequestCostsAndLogColumns1732600000002,
   SignIn1732600000003,
   Operations1732600000004,
+  QuotaHolds1732600000005,
 ];
