@@ -2,4 +2,5 @@ export * from './openai';
 export * from './openai-responses';
 export * from './gemini';
 export * from './anthropic';
+export * from './zhipu';
 export * from './registry';

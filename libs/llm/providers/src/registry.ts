@@ -5,9 +5,17 @@ import { geminiAdapter } from './gemini/adapter';
 import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
 import { speaksResponsesApi } from './openai-responses/channel-format';
+import { zhipuAdapter } from './zhipu/adapter';
+
+/** OpenAI-shaped types whose credentials need more than a Bearer key (an `authorize` hook on the OpenAI adapter). */
+const OPENAI_SHAPED_WITH_OWN_AUTH: Readonly<Record<number, UpstreamAdapter>> = {
+  16: zhipuAdapter,
+};
 
 /** The upstream adapter for a One API channel type, or undefined when the type is not supported yet. */
 export function adapterForChannelType(channelType: number): UpstreamAdapter | undefined {
+  const ownAuth = OPENAI_SHAPED_WITH_OWN_AUTH[channelType];
+  if (ownAuth) return ownAuth;
   if (isOpenAiCompatibleType(channelType)) return openAiAdapter;
   if (channelType === 24) return geminiAdapter;
   if (isAnthropicChannelType(channelType)) return anthropicAdapter;

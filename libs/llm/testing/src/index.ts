@@ -70,3 +70,6 @@ export * from './anthropic';
 
 // The regression matrix (variants, PASS rules, runner, table).
 export * from './matrix';
+
+// Fake Zhipu (open.bigmodel.cn v4, JWT auth).
+export * from './zhipu';

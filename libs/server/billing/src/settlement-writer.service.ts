@@ -3,7 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LogType } from '@one-api/contracts';
 import { unixNow } from '@one-api/server-common';
-import { Channel, Log, Token, TransactionRunner, User, UserRequestCost } from '@one-api/server-db';
+import {
+  Channel,
+  Log,
+  SqliteDirect,
+  Token,
+  TransactionRunner,
+  User,
+  UserRequestCost,
+} from '@one-api/server-db';
 import type { HoldStore } from './quota-reservation.service';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
 
@@ -108,10 +116,22 @@ export class SettlementWriter implements BeforeApplicationShutdown {
       await this.ledger.flush().catch((e: Error) => this.logger.warn(`final quota flush: ${e.message}`));
   }
 
+  private direct?: SqliteDirect | null;
+
+  private sqliteDirect(): SqliteDirect | undefined {
+    if (this.direct === undefined) this.direct = SqliteDirect.of(this.dataSource) ?? null;
+    return this.direct ?? undefined;
+  }
+
   private async write(batch: Settlement[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.transactions.run((manager) => this.apply(manager, batch));
+        const writes = this.plan(batch);
+        const direct = this.sqliteDirect();
+        if (direct) {
+          await direct.whenIdle();
+          this.applyDirect(direct, writes);
+        } else await this.transactions.run((manager) => this.apply(manager, writes));
         return;
       } catch (error) {
         if (attempt >= 5) {
@@ -125,7 +145,8 @@ export class SettlementWriter implements BeforeApplicationShutdown {
     }
   }
 
-  private async apply(manager: EntityManager, batch: Settlement[]): Promise<void> {
+  /** What a batch changes: quota deltas per key, user and channel, and the rows it adds. */
+  private plan(batch: Settlement[]): BatchWrites {
     const tokens = new Map<number, { refund: number; used: number }>();
     const users = new Map<number, { refund: number; used: number; count: number }>();
     const channels = new Map<number, number>();
@@ -143,42 +164,13 @@ export class SettlementWriter implements BeforeApplicationShutdown {
       users.set(s.userId, u);
       if (s.channelId && s.quota > 0) channels.set(s.channelId, (channels.get(s.channelId) ?? 0) + s.quota);
     }
-    for (const [id, t] of tokens) {
-      if (t.refund === 0 && t.used === 0) continue;
-      await manager
-        .createQueryBuilder()
-        .update(Token)
-        .set({
-          remainQuota: () => `remain_quota + ${Math.trunc(t.refund)}`,
-          usedQuota: () => `used_quota + ${Math.trunc(t.used)}`,
-          accessedTime: unixNow(),
-        })
-        .where('id = :id', { id })
-        .execute();
-    }
-    for (const [id, u] of users) {
-      await manager
-        .createQueryBuilder()
-        .update(User)
-        .set({
-          quota: () => `quota + ${Math.trunc(u.refund)}`,
-          usedQuota: () => `used_quota + ${Math.trunc(u.used)}`,
-          requestCount: () => `request_count + ${u.count}`,
-        })
-        .where('id = :id', { id })
-        .execute();
-    }
-    for (const [id, used] of channels) {
-      await manager
-        .createQueryBuilder()
-        .update(Channel)
-        .set({ usedQuota: () => `used_quota + ${Math.trunc(used)}` })
-        .where('id = :id', { id })
-        .execute();
-    }
     const now = unixNow();
-    await manager.getRepository(Log).insert(
-      batch.map((s) => ({
+    return {
+      now,
+      tokens,
+      users,
+      channels,
+      logs: batch.map((s) => ({
         userId: s.userId,
         createdAt: now,
         type: LogType.Consume,
@@ -198,9 +190,7 @@ export class SettlementWriter implements BeforeApplicationShutdown {
         originModelName: s.originModelName,
         traceId: s.traceId ?? '',
       })),
-    );
-    await manager.getRepository(UserRequestCost).insert(
-      batch.map((s) => ({
+      costs: batch.map((s) => ({
         createdTime: now,
         userId: s.userId,
         requestId: s.requestId,
@@ -208,6 +198,74 @@ export class SettlementWriter implements BeforeApplicationShutdown {
         createdAt: now,
         updatedAt: now,
       })),
-    );
+    };
+  }
+
+  /** The embedded SQLite: one synchronous transaction of statements prepared once (nothing can interleave). */
+  private applyDirect(direct: SqliteDirect, writes: BatchWrites): void {
+    direct.transaction(() => {
+      for (const [id, t] of writes.tokens) {
+        if (t.refund === 0 && t.used === 0) continue;
+        direct.run(SETTLE_TOKEN, [Math.trunc(t.refund), Math.trunc(t.used), writes.now, id]);
+      }
+      for (const [id, u] of writes.users)
+        direct.run(SETTLE_USER, [Math.trunc(u.refund), Math.trunc(u.used), u.count, id]);
+      for (const [id, used] of writes.channels) direct.run(SETTLE_CHANNEL, [Math.trunc(used), id]);
+      direct.insertAll(Log, writes.logs);
+      direct.insertAll(UserRequestCost, writes.costs);
+    });
+  }
+
+  private async apply(manager: EntityManager, writes: BatchWrites): Promise<void> {
+    for (const [id, t] of writes.tokens) {
+      if (t.refund === 0 && t.used === 0) continue;
+      await manager
+        .createQueryBuilder()
+        .update(Token)
+        .set({
+          remainQuota: () => `remain_quota + ${Math.trunc(t.refund)}`,
+          usedQuota: () => `used_quota + ${Math.trunc(t.used)}`,
+          accessedTime: writes.now,
+        })
+        .where('id = :id', { id })
+        .execute();
+    }
+    for (const [id, u] of writes.users) {
+      await manager
+        .createQueryBuilder()
+        .update(User)
+        .set({
+          quota: () => `quota + ${Math.trunc(u.refund)}`,
+          usedQuota: () => `used_quota + ${Math.trunc(u.used)}`,
+          requestCount: () => `request_count + ${u.count}`,
+        })
+        .where('id = :id', { id })
+        .execute();
+    }
+    for (const [id, used] of writes.channels) {
+      await manager
+        .createQueryBuilder()
+        .update(Channel)
+        .set({ usedQuota: () => `used_quota + ${Math.trunc(used)}` })
+        .where('id = :id', { id })
+        .execute();
+    }
+    await manager.getRepository(Log).insert(writes.logs);
+    await manager.getRepository(UserRequestCost).insert(writes.costs);
   }
 }
+
+interface BatchWrites {
+  now: number;
+  tokens: Map<number, { refund: number; used: number }>;
+  users: Map<number, { refund: number; used: number; count: number }>;
+  channels: Map<number, number>;
+  logs: Partial<Log>[];
+  costs: Partial<UserRequestCost>[];
+}
+
+const SETTLE_TOKEN =
+  'UPDATE tokens SET remain_quota = remain_quota + ?, used_quota = used_quota + ?, accessed_time = ? WHERE id = ?';
+const SETTLE_USER =
+  'UPDATE users SET quota = quota + ?, used_quota = used_quota + ?, request_count = request_count + ? WHERE id = ?';
+const SETTLE_CHANNEL = 'UPDATE channels SET used_quota = used_quota + ? WHERE id = ?';

@@ -10,5 +10,7 @@ export { ensureTables, dialectOf } from './schema/ensure-schema';
 export { MIGRATIONS } from './migrations';
 export * from './schema/gateway-tables';
 export * from './schema/ops-tables';
+export * from './schema/billing-tables';
 export { runMigrationsExclusively, initializeDataSource, MIGRATION_LOCK_NAME } from './migration-lock';
 export * from './direct-sql';
+export * from './sqlite-direct';

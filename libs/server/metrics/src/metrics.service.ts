@@ -211,13 +211,17 @@ export class MetricsService implements RelayObserver, OnModuleInit {
       res.once('close', () => {
         this.httpActive.dec();
         const route = (req.route as { path?: string } | undefined)?.path;
+        // Routes served before Nest's router (the relay fast lane) name themselves in res.locals.route.
+        const laneRoute = res.locals.route as string | undefined;
         const labels = {
           method: req.method,
           path: route
             ? `${req.baseUrl ?? ''}${route}`
-            : req.path.startsWith('/api') || req.path.startsWith('/v1')
-              ? 'unmatched'
-              : 'static',
+            : laneRoute
+              ? laneRoute
+              : req.path.startsWith('/api') || req.path.startsWith('/v1')
+                ? 'unmatched'
+                : 'static',
           status_code: String(res.statusCode),
         };
         this.httpRequests.inc(labels);

@@ -25,6 +25,7 @@ export function relayFastLane(relay: RelayService): RequestHandler {
     if (req.method !== 'POST') return next();
     const endpoint = FAST_ROUTES.get(req.path);
     if (!endpoint) return next();
+    res.locals.route = endpoint.path;
     relay.handle(req, res, endpoint).catch(next);
   };
 }

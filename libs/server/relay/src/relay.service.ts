@@ -331,8 +331,8 @@ export class RelayService {
         this.hooks.emit('attemptStarted', state.call, ref, attempt + 1);
         const response = await this.upstream.sendPlanned(
           { url: plan.url, method: 'POST', headers: plan.headers, body: plan.body, signal: abort.signal },
-          plan.mode === 'convert' ? plan.adapter : undefined,
-          plan.mode === 'convert' ? plan.upstreamChannel : undefined,
+          plan.mode === 'convert' ? plan.adapter : plan.authorizer?.adapter,
+          plan.mode === 'convert' ? plan.upstreamChannel : plan.authorizer?.upstreamChannel,
         );
         upstreamStatus = response.statusCode;
         if (response.statusCode >= 200 && response.statusCode < 300) {

@@ -25,6 +25,8 @@ export type UpstreamPlan =
       forcedUsage: boolean;
       /** the wire format both sides speak */
       format: string;
+      /** the channel's adapter when it completes credentials itself (Zhipu JWT, Copilot token): run on these bytes too */
+      authorizer?: { adapter: UpstreamAdapter; upstreamChannel: UpstreamChannel };
     }
   | {
       mode: 'convert';
@@ -74,8 +76,12 @@ export function planUpstreamCall(input: PlanInput): UpstreamPlan {
     });
   }
   const codec = endpoint.codec;
-  if (!codec || (adapter.format === codec.format && !input.forceConvert))
-    return passthroughPlan(input, adapter.format);
+  if (!codec || (adapter.format === codec.format && !input.forceConvert)) {
+    const plan = passthroughPlan(input, adapter.format);
+    if (adapter.authorize && plan.mode === 'passthrough')
+      plan.authorizer = { adapter, upstreamChannel: upstreamChannelOf(channel) };
+    return plan;
+  }
   const original = input.canonical();
   const upstreamModel = modelMappingOf(channel)[input.model] ?? input.model;
   const request: CanonicalRequest = { ...original, model: upstreamModel };
@@ -84,13 +90,7 @@ export function planUpstreamCall(input: PlanInput): UpstreamPlan {
     systemPromptReset = original.system.length > 0;
     request.system = [{ type: 'text', text: channel.systemPrompt }];
   }
-  const upstreamChannel: UpstreamChannel = {
-    type: channel.type,
-    baseUrl: channel.baseUrl ?? '',
-    key: channel.key ?? '',
-    config: parseChannelConfig(channel.config),
-    other: channel.other ?? undefined,
-  };
+  const upstreamChannel = upstreamChannelOf(channel);
   const http = adapter.buildRequest(request, upstreamChannel);
   return {
     mode: 'convert',
@@ -103,6 +103,16 @@ export function planUpstreamCall(input: PlanInput): UpstreamPlan {
     codec,
     request,
     upstreamChannel,
+  };
+}
+
+function upstreamChannelOf(channel: Channel): UpstreamChannel {
+  return {
+    type: channel.type,
+    baseUrl: channel.baseUrl ?? '',
+    key: channel.key ?? '',
+    config: parseChannelConfig(channel.config),
+    other: channel.other ?? undefined,
   };
 }
 
@@ -159,7 +169,10 @@ function passthroughPlan(input: PlanInput, format: string): UpstreamPlan {
   return {
     mode: 'passthrough',
     format,
-    url: upstreamUrl(channel.type, channel.baseUrl ?? '', endpoint.path),
+    url: upstreamUrl(channel.type, channel.baseUrl ?? '', endpoint.path, {
+      model: prepared.upstreamModel,
+      config: channel.config ? parseChannelConfig(channel.config) : undefined,
+    }),
     headers: openAiHeaders(channel, input.stream),
     body: JSON.stringify(prepared.body),
     upstreamModel: prepared.upstreamModel,

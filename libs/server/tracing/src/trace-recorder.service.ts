@@ -5,6 +5,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
 import type { GatewayError } from '@one-api/llm-core';
 import { unixNow } from '@one-api/server-common';
+import { SqliteDirect } from '@one-api/server-db';
 import { RelayCall, RelayChannelRef, RelayHooks, RelayObserver, RelayOutcome } from '@one-api/server-relay';
 import { RequestContextService } from './request-context.service';
 import { TracingService } from './tracing.service';
@@ -185,6 +186,8 @@ export class TraceRecorder implements RelayObserver, OnModuleInit, BeforeApplica
   }
 
   /** Writes the buffered trace rows (also at shutdown, before the database closes). */
+  private direct?: SqliteDirect | null;
+
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -193,6 +196,13 @@ export class TraceRecorder implements RelayObserver, OnModuleInit, BeforeApplica
     this.writing = this.writing.then(async () => {
       if (rows.length === 0) return;
       try {
+        this.direct ??= SqliteDirect.of(this.dataSource) ?? null;
+        if (this.direct) {
+          await this.direct.whenIdle();
+          const direct = this.direct;
+          direct.transaction(() => direct.insertRawIgnoringDuplicates('traces', rows));
+          return;
+        }
         await this.dataSource
           .createQueryBuilder()
           .insert()

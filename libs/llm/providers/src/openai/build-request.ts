@@ -260,7 +260,10 @@ export function buildOpenAiChatRequest(
   if (channel.key) headers.Authorization = `Bearer ${channel.key}`;
   if (vendor.headers) Object.assign(headers, vendor.headers);
   return {
-    url: upstreamUrl(channel.type, channel.baseUrl, '/v1/chat/completions'),
+    url: upstreamUrl(channel.type, channel.baseUrl, '/v1/chat/completions', {
+      model: request.model,
+      config: channel.config,
+    }),
     method: 'POST',
     headers,
     body: JSON.stringify(body),

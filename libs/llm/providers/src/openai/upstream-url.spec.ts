@@ -28,6 +28,31 @@ describe('upstreamUrl', () => {
     expect(upstreamUrl(type, base, path)).toBe(url);
   });
 
+  it('sends Volcengine bot models (bot-…) to /api/v3/bots', () => {
+    expect(upstreamUrl(40, '', CHAT, { model: 'bot-20250101123456-abcde' })).toBe(
+      'https://ark.cn-beijing.volces.com/api/v3/bots/chat/completions',
+    );
+    expect(upstreamUrl(40, '', CHAT, { model: 'doubao-pro-32k' })).toBe(
+      'https://ark.cn-beijing.volces.com/api/v3/chat/completions',
+    );
+  });
+
+  it('puts the Cloudflare account id (config.user_id) into the Workers AI path', () => {
+    const config = { user_id: '023e105f4ecef8ad9ca31a8372d0c353' };
+    expect(upstreamUrl(37, '', CHAT, { config })).toBe(
+      'https://api.cloudflare.com/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/ai/v1/chat/completions',
+    );
+    expect(upstreamUrl(37, '', '/v1/embeddings', { config })).toBe(
+      'https://api.cloudflare.com/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/ai/v1/embeddings',
+    );
+    expect(() => upstreamUrl(37, '', CHAT, { config: {} })).toThrow(/config.user_id/);
+  });
+
+  it('reaches Zhipu v4 and Copilot (no version segment)', () => {
+    expect(upstreamUrl(16, '', '/v1/embeddings')).toBe('https://open.bigmodel.cn/api/paas/v4/embeddings');
+    expect(upstreamUrl(53, '', CHAT)).toBe('https://api.githubcopilot.com/chat/completions');
+  });
+
   it('rejects a channel without any base URL', () => {
     expect(() => upstreamUrl(8, '', CHAT)).toThrow(GatewayError);
   });
@@ -41,6 +66,7 @@ describe('OpenAI-compatible vendor registry', () => {
       ...[4, 5, 6, 7, 8, 9, 10],
       12,
       13,
+      16, // Zhipu: JWT auth in zhipu/adapter.ts
       19,
       20,
       22,
@@ -48,15 +74,14 @@ describe('OpenAI-compatible vendor registry', () => {
       31,
       32,
       36,
+      37, // Cloudflare Workers AI
       39,
       40,
       41,
     ];
-    expected.push(44, 45, 47, 48, 49, 50, 51, 54, 55, 56, 57);
+    expected.push(44, 45, 47, 48, 49, 50, 51, 53, 54, 55, 56, 57);
     expect([...OPENAI_COMPATIBLE_TYPES].sort((a, b) => a - b)).toEqual(expected);
-    for (const type of [
-      0, 3, 11, 14, 15, 16, 17, 18, 21, 23, 24, 30, 33, 34, 35, 37, 38, 42, 43, 46, 52, 53,
-    ]) {
+    for (const type of [0, 3, 11, 14, 15, 17, 18, 21, 23, 24, 30, 33, 34, 35, 38, 42, 43, 46, 52]) {
       expect(isOpenAiCompatibleType(type)).toBe(false);
     }
   });

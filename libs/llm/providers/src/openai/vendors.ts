@@ -9,9 +9,15 @@ export interface OpenAiCompatibleVendor {
   type: number;
   /**
    * What replaces the `/v1` of an OpenAI endpoint path: `/v1` (the default) keeps it, `''` drops it for bases that
-   * already end in a version, `/api/v3` for Doubao, ...
+   * already end in a version, `/api/v3` for Doubao, ... `{user_id}` is replaced by the channel's `config.user_id`
+   * (Cloudflare's account id).
    */
   versionPath: string;
+  /**
+   * Version paths for models by id prefix, checked before `versionPath` (Volcengine bot models `bot-…` live under
+   * `/api/v3/bots`).
+   */
+  modelVersionPaths?: ReadonlyArray<{ prefix: string; versionPath: string }>;
   /** Whole-path overrides by OpenAI endpoint path (Minimax's chat endpoint). */
   pathOverrides?: Readonly<Record<string, string>>;
   /** Extra request headers. */
@@ -25,6 +31,14 @@ export interface OpenAiCompatibleVendor {
   /** Send `stream_options.include_usage` when streaming. */
   streamUsage: boolean;
 }
+
+/** The editor identity GitHub Copilot's API requires of its callers. */
+export const COPILOT_HEADERS: Readonly<Record<string, string>> = {
+  'Editor-Version': 'vscode/1.95.0',
+  'Editor-Plugin-Version': 'copilot-chat/0.22.4',
+  'Copilot-Integration-Id': 'vscode-chat',
+  'User-Agent': 'GitHubCopilotChat/0.22.4',
+};
 
 /** OpenRouter's app attribution headers (One API sends these for channel type 20). */
 export const OPENROUTER_HEADERS: Readonly<Record<string, string>> = {
@@ -42,17 +56,20 @@ const DEFAULTS: Omit<OpenAiCompatibleVendor, 'type'> = {
 
 const OVERRIDES: Readonly<Record<number, Partial<OpenAiCompatibleVendor>>> = {
   8: { acceptsTopK: true }, // Custom (often vLLM / SGLang)
+  16: { versionPath: '/api/paas/v4' }, // Zhipu v4 (JWT auth: zhipu/adapter.ts)
   20: { headers: OPENROUTER_HEADERS, acceptsTopK: true, acceptsCacheControl: true }, // OpenRouter
   27: { pathOverrides: { '/v1/chat/completions': '/v1/text/chatcompletion_v2' } }, // Minimax
   29: {}, // Groq: the default base already ends in /openai
+  37: { versionPath: '/client/v4/accounts/{user_id}/ai/v1' }, // Cloudflare Workers AI (OpenAI-compatible)
   39: { acceptsTopK: true }, // TogetherAI
-  40: { versionPath: '/api/v3' }, // Doubao (Volcengine Ark)
+  40: { versionPath: '/api/v3', modelVersionPaths: [{ prefix: 'bot-', versionPath: '/api/v3/bots' }] }, // Doubao
   41: { versionPath: '', acceptsTopK: true }, // Novita: base holds /v3/openai
   44: { acceptsTopK: true }, // SiliconFlow
   47: { versionPath: '/v2' }, // BaiduV2 (Qianfan v2)
   49: { versionPath: '/compatible-mode/v1' }, // AliBailian
   50: { acceptsTopK: true }, // OpenAICompatible
   51: { versionPath: '' }, // GeminiOpenAICompatible: base holds /v1beta/openai
+  53: { versionPath: '', headers: COPILOT_HEADERS }, // GitHub Copilot (token exchange: copilot/adapter.ts)
   54: { acceptsTopK: true }, // Fireworks
   55: { versionPath: '' }, // NVIDIA: base holds /v1
   56: { versionPath: '' }, // Cerebras: base holds /v1
@@ -61,8 +78,8 @@ const OVERRIDES: Readonly<Record<number, Partial<OpenAiCompatibleVendor>>> = {
 
 /** Channel types served by the OpenAI adapter. */
 export const OPENAI_COMPATIBLE_TYPES: readonly number[] = [
-  1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 19, 20, 22, 25, 26, 27, 28, 29, 31, 32, 36, 39, 40, 41, 44, 45, 47, 48,
-  49, 50, 51, 54, 55, 56, 57,
+  1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 16, 19, 20, 22, 25, 26, 27, 28, 29, 31, 32, 36, 37, 39, 40, 41, 44, 45,
+  47, 48, 49, 50, 51, 53, 54, 55, 56, 57,
 ];
 
 const VENDORS: ReadonlyMap<number, OpenAiCompatibleVendor> = new Map(
