@@ -4,7 +4,14 @@
  */
 
 /** Wire formats known to the gateway; codecs and adapters name theirs so passthrough can be decided. */
-export type WireFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini' | (string & {});
+export type WireFormat =
+  | 'openai-chat'
+  | 'openai-responses'
+  | 'anthropic-messages'
+  | 'gemini'
+  /** AWS Bedrock runtime (Converse, and InvokeModel for Claude): never the caller's format, always converted. */
+  | 'bedrock'
+  | (string & {});
 
 /** Prompt-caching hint on a part (Anthropic `cache_control`). `ttl` absent means the provider default (5m). */
 export interface CacheControl {

@@ -2,5 +2,6 @@ export * from './openai';
 export * from './openai-responses';
 export * from './gemini';
 export * from './anthropic';
+export * from './bedrock';
 export * from './zhipu';
 export * from './registry';

@@ -1,6 +1,7 @@
 import type { UpstreamAdapter } from '@one-api/llm-core';
 import { openAiAdapter } from './openai/adapter';
 import { anthropicAdapter, isAnthropicChannelType } from './anthropic';
+import { bedrockAdapter, BEDROCK_CHANNEL_TYPE } from './bedrock/adapter';
 import { geminiAdapter } from './gemini/adapter';
 import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
@@ -19,6 +20,7 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (isOpenAiCompatibleType(channelType)) return openAiAdapter;
   if (channelType === 24) return geminiAdapter;
   if (isAnthropicChannelType(channelType)) return anthropicAdapter;
+  if (channelType === BEDROCK_CHANNEL_TYPE) return bedrockAdapter;
   return undefined;
 }
 

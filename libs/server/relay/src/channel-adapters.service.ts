@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { UpstreamAdapter } from '@one-api/llm-core';
 import {
   adapterForChannel,
+  BEDROCK_CHANNEL_TYPE,
+  createBedrockAdapter,
   createAnthropicAdapter,
   createGeminiAdapter,
   isAnthropicChannelType,
@@ -25,9 +27,11 @@ export function parseChannelConfig(config: string | null): Record<string, unknow
 export class ChannelAdapters {
   private readonly gemini: UpstreamAdapter;
   private readonly anthropic: UpstreamAdapter;
+  private readonly bedrock: UpstreamAdapter;
 
   constructor(config: AppConfig) {
     this.anthropic = createAnthropicAdapter({ defaultMaxTokens: config.defaultMaxToken });
+    this.bedrock = createBedrockAdapter({ defaultMaxTokens: config.defaultMaxToken });
     this.gemini = createGeminiAdapter({
       defaultApiVersion: config.geminiVersion,
       safetyThreshold: config.geminiSafetySetting,
@@ -38,6 +42,7 @@ export class ChannelAdapters {
   forChannel(channel: Pick<Channel, 'type' | 'config'>): UpstreamAdapter | undefined {
     if (channel.type === 24) return this.gemini;
     if (isAnthropicChannelType(channel.type)) return this.anthropic;
+    if (channel.type === BEDROCK_CHANNEL_TYPE) return this.bedrock;
     return adapterForChannel(channel.type, parseChannelConfig(channel.config));
   }
 }
