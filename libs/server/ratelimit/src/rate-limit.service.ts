@@ -83,6 +83,19 @@ export class RateLimitService {
     };
   }
 
+  private readonly digests = new Map<string, string>();
+
+  /** The hashed key the relay counter is kept under (cached: the same few keys arrive on every request). */
+  private keyDigest(key: string): string {
+    let digest = this.digests.get(key);
+    if (digest === undefined) {
+      if (this.digests.size >= 10_000) this.digests.clear();
+      digest = createHash('sha256').update(key).digest('hex').slice(0, 32);
+      this.digests.set(key, digest);
+    }
+    return digest;
+  }
+
   /** Which limits apply to a request, most specific last. */
   private limitersFor(req: Request): Array<[Limiter, string]> {
     const path = req.path;
@@ -90,7 +103,7 @@ export class RateLimitService {
     if (path === '/metrics') return [];
     if (RELAY_PREFIXES.some((p) => path.startsWith(p))) {
       const key = relayKey(req);
-      return key ? [['relay', createHash('sha256').update(key).digest('hex').slice(0, 32)]] : [];
+      return key ? [['relay', this.keyDigest(key)]] : [];
     }
     if (path === '/api' || path.startsWith('/api/')) {
       const list: Array<[Limiter, string]> = [['api', ip]];

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   Context,
@@ -105,7 +105,8 @@ export class TracingService implements OnApplicationShutdown {
   /** The trace id to record: the span's, the caller's, or a fresh random one. */
   traceIdOf(span: Span | undefined, parent: Context): string {
     const id = span?.spanContext().traceId ?? trace.getSpanContext(parent)?.traceId;
-    return id && !/^0+$/.test(id) ? id : randomBytes(16).toString('hex');
+    // randomUUID draws from Node's pooled entropy (randomBytes makes a call per request); 122 random bits suffice.
+    return id && !/^0+$/.test(id) ? id : randomUUID().replace(/-/g, '');
   }
 
   static fail(span: Span | undefined, message: string): void {
