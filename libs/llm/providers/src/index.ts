@@ -3,5 +3,6 @@ export * from './openai-responses';
 export * from './gemini';
 export * from './anthropic';
 export * from './bedrock';
+export * from './cohere';
 export * from './zhipu';
 export * from './registry';

@@ -3,6 +3,7 @@ import { openAiAdapter } from './openai/adapter';
 import { anthropicAdapter, isAnthropicChannelType } from './anthropic';
 import { bedrockAdapter, BEDROCK_CHANNEL_TYPE } from './bedrock/adapter';
 import { geminiAdapter } from './gemini/adapter';
+import { cohereAdapter } from './cohere/adapter';
 import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
 import { speaksResponsesApi } from './openai-responses/channel-format';
@@ -21,6 +22,7 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (channelType === 24) return geminiAdapter;
   if (isAnthropicChannelType(channelType)) return anthropicAdapter;
   if (channelType === BEDROCK_CHANNEL_TYPE) return bedrockAdapter;
+  if (channelType === 35) return cohereAdapter;
   return undefined;
 }
 

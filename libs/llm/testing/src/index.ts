@@ -71,5 +71,8 @@ export * from './anthropic';
 // The regression matrix (variants, PASS rules, runner, table).
 export * from './matrix';
 
+// Fake Cohere (api.cohere.com v2 chat, rerank, embed).
+export * from './cohere';
+
 // Fake Zhipu (open.bigmodel.cn v4, JWT auth).
 export * from './zhipu';
