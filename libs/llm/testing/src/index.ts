@@ -71,6 +71,9 @@ export * from './anthropic';
 // The regression matrix (variants, PASS rules, runner, table).
 export * from './matrix';
 
+// Fake AWS Bedrock runtime (Converse, ConverseStream, Claude InvokeModel; SigV4 verified, AWS event-stream framing).
+export * from './bedrock';
+
 // Fake Cohere (api.cohere.com v2 chat, rerank, embed).
 export * from './cohere';
 

@@ -38,6 +38,8 @@ export class FakeExchange {
     readonly bodyIsJson: boolean,
     readonly delivery: DeliveryPlan,
     private readonly timers: Timers,
+    /** The body's bytes as received (multipart uploads are binary: `rawBody` is their UTF-8 reading). */
+    readonly bytes: Buffer = Buffer.alloc(0),
   ) {}
 
   get method(): string {
@@ -103,6 +105,56 @@ export class FakeExchange {
       const frame = sseFrame(i < events.length ? events[i] : (terminator as string));
       if (cut !== undefined) await writeAndFlush(res, frame);
       else if (!res.write(frame)) await drained(res);
+    }
+    res.end();
+  }
+
+  /**
+   * Sends a binary stream of pre-framed messages (AWS event stream), one write per message, with the same `slow` /
+   * `cut:<n>` delivery faults as `sse` (a cut writes at most n messages, then destroys the socket).
+   */
+  async binaryStream(messages: ReadonlyArray<Uint8Array>, headers: OutgoingHttpHeaders = {}): Promise<void> {
+    const { res, delivery } = this;
+    const cut = delivery.cutAfterChunks;
+    const delay = delivery.chunkDelayMs;
+    res.writeHead(200, { 'x-request-id': this.requestId, ...headers });
+    if (delay > 0 || cut === 0) res.flushHeaders();
+    for (let i = 0; i < messages.length; i++) {
+      if (cut !== undefined && i >= cut) {
+        res.socket?.destroy();
+        return;
+      }
+      if (delay > 0) await this.timers.sleep(delay);
+      if (res.destroyed) return;
+      const frame = Buffer.from(messages[i].buffer, messages[i].byteOffset, messages[i].byteLength);
+      if (cut !== undefined) await writeAndFlush(res, frame);
+      else if (!res.write(frame)) await drained(res);
+    }
+    // a cut past the last message still never ends the stream cleanly
+    if (cut !== undefined) res.socket?.destroy();
+    else res.end();
+  }
+
+  /**
+   * Sends a JSON-lines stream (Ollama's `application/x-ndjson`): one `JSON.stringify(value)\n` write per value, with
+   * the same `slow` / `cut` faults as `sse` (a cut stream never gets its last line).
+   */
+  async ndjson(values: readonly unknown[], headers: OutgoingHttpHeaders = {}): Promise<void> {
+    const { res, delivery } = this;
+    const cut = delivery.cutAfterChunks;
+    const delay = delivery.chunkDelayMs;
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'x-request-id': this.requestId, ...headers });
+    if (delay > 0 || cut === 0) res.flushHeaders();
+    for (let i = 0; i < values.length; i++) {
+      if (cut !== undefined && i >= cut) {
+        res.socket?.destroy();
+        return;
+      }
+      if (delay > 0) await this.timers.sleep(delay);
+      if (res.destroyed) return;
+      const line = `${JSON.stringify(values[i])}\n`;
+      if (cut !== undefined) await writeAndFlush(res, line);
+      else if (!res.write(line)) await drained(res);
     }
     res.end();
   }
