@@ -1,0 +1,2 @@
+export { azureOpenAIProtocol, startFakeAzureOpenAI } from './fake-azure';
+export type { FakeAzureOpenAIOptions } from './fake-azure';
