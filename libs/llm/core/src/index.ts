@@ -11,3 +11,4 @@ export * from './data-url';
 export * from './token-estimator';
 export * from './bpe-token-counter';
 export * from './sse-stream-decoder';
+export * from './ndjson-stream-decoder';

@@ -4,5 +4,6 @@ export * from './gemini';
 export * from './anthropic';
 export * from './bedrock';
 export * from './cohere';
+export * from './ollama';
 export * from './zhipu';
 export * from './registry';

@@ -4,6 +4,7 @@ import { anthropicAdapter, isAnthropicChannelType } from './anthropic';
 import { bedrockAdapter, BEDROCK_CHANNEL_TYPE } from './bedrock/adapter';
 import { geminiAdapter } from './gemini/adapter';
 import { cohereAdapter } from './cohere/adapter';
+import { ollamaAdapter } from './ollama/adapter';
 import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
 import { speaksResponsesApi } from './openai-responses/channel-format';
@@ -23,6 +24,7 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (isAnthropicChannelType(channelType)) return anthropicAdapter;
   if (channelType === BEDROCK_CHANNEL_TYPE) return bedrockAdapter;
   if (channelType === 35) return cohereAdapter;
+  if (channelType === 30) return ollamaAdapter;
   return undefined;
 }
 

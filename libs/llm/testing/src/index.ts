@@ -77,5 +77,8 @@ export * from './bedrock';
 // Fake Cohere (api.cohere.com v2 chat, rerank, embed).
 export * from './cohere';
 
+// Fake Ollama (native /api/chat with NDJSON streams, /api/embed).
+export * from './ollama';
+
 // Fake Zhipu (open.bigmodel.cn v4, JWT auth).
 export * from './zhipu';

@@ -1,0 +1,6 @@
+export * from './build-request';
+export * from './parse-response';
+export * from './parse-error';
+export * from './stream-decoder';
+export * from './embed';
+export * from './adapter';
