@@ -5,3 +5,5 @@ export * from './quota-reservation.service';
 export * from './settlement-writer.service';
 export * from './redis-quota-ledger.service';
 export * from './billing.module';
+export * from './hold-reconciler.service';
+export * from './quota-hold-records';

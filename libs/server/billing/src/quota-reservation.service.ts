@@ -1,7 +1,9 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DirectSql, SqliteDirect } from '@one-api/server-db';
+import { unixNow } from '@one-api/server-common';
+import { SqliteDirect } from '@one-api/server-db';
+import { affectedRows, GATEWAY_INSTANCE_ID, RECORD_HOLD } from './quota-hold-records';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
 
 export class InsufficientQuotaError extends Error {
@@ -26,20 +28,16 @@ export interface QuotaHolder {
  */
 const TAKE_FROM_TOKEN =
   'UPDATE tokens SET remain_quota = remain_quota - ? WHERE id = ? AND remain_quota >= ?';
-const GIVE_BACK_TO_TOKEN = 'UPDATE tokens SET remain_quota = remain_quota + ? WHERE id = ?';
 const TAKE_FROM_USER = 'UPDATE users SET quota = quota - ? WHERE id = ? AND quota >= ?';
 
 @Injectable()
 export class QuotaReservationService {
-  private readonly sql: DirectSql;
   private direct?: SqliteDirect | null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Optional() private readonly ledger?: RedisQuotaLedger,
-  ) {
-    this.sql = new DirectSql(dataSource);
-  }
+  ) {}
 
   /** The embedded SQLite's synchronous statements (resolved once connected), or undefined on other engines. */
   private sqliteDirect(): SqliteDirect | undefined {
@@ -48,38 +46,59 @@ export class QuotaReservationService {
   }
 
   /** Holds in Redis when BATCH_UPDATE_ENABLED and Redis is up (see RedisQuotaLedger), else in the database. */
-  async reserveHold(holder: QuotaHolder, amount: number): Promise<{ amount: number; store: HoldStore }> {
+  /** `requestId` records the hold for reconciliation after a crash; a hold taken without one is not recorded. */
+  async reserveHold(
+    holder: QuotaHolder,
+    amount: number,
+    requestId?: string,
+  ): Promise<{ amount: number; store: HoldStore }> {
     if (amount <= 0) return { amount: 0, store: 'db' };
     const result = await this.ledger?.reserve(holder, amount);
     if (result === 'ok') return { amount, store: 'redis' };
     if (result === 'token' || result === 'user') throw new InsufficientQuotaError(result);
-    return { amount: await this.reserve(holder, amount), store: 'db' };
+    return { amount: await this.reserve(holder, amount, requestId), store: 'db' };
   }
 
-  async reserve(holder: QuotaHolder, amount: number): Promise<number> {
+  /**
+   * Takes the hold from the key and the user and records it in `quota_holds`, all in one transaction: a hold never
+   * exists without its record, so if this process dies before settling, a surviving one gives it back
+   * (HoldReconciler) — and a refused user balance rolls the key's part back with the transaction.
+   */
+  async reserve(holder: QuotaHolder, amount: number, requestId?: string): Promise<number> {
     if (amount <= 0) return 0;
+    const record = [
+      requestId,
+      GATEWAY_INSTANCE_ID,
+      holder.tokenId,
+      holder.userId,
+      holder.unlimitedToken ? 1 : 0,
+      amount,
+      unixNow(),
+    ];
     const direct = this.sqliteDirect();
     if (direct) {
       if (direct.busy) await direct.whenIdle(); // never become part of another writer's open transaction
-      // Synchronous: the two conditional decrements cannot interleave with another request's.
-      if (!holder.unlimitedToken && direct.run(TAKE_FROM_TOKEN, [amount, holder.tokenId, amount]) === 0)
-        throw new InsufficientQuotaError('token');
-      if (direct.run(TAKE_FROM_USER, [amount, holder.userId, amount]) === 0) {
-        if (!holder.unlimitedToken) direct.run(GIVE_BACK_TO_TOKEN, [amount, holder.tokenId]);
-        throw new InsufficientQuotaError('user');
-      }
+      // Synchronous: the decrements cannot interleave with another request's.
+      direct.transaction(() => {
+        if (!holder.unlimitedToken && direct.run(TAKE_FROM_TOKEN, [amount, holder.tokenId, amount]) === 0)
+          throw new InsufficientQuotaError('token');
+        if (direct.run(TAKE_FROM_USER, [amount, holder.userId, amount]) === 0)
+          throw new InsufficientQuotaError('user');
+        if (requestId) direct.run(RECORD_HOLD, record);
+      });
       return amount;
     }
-    if (
-      !holder.unlimitedToken &&
-      (await this.sql.execute(TAKE_FROM_TOKEN, [amount, holder.tokenId, amount])) === 0
-    ) {
-      throw new InsufficientQuotaError('token');
-    }
-    if ((await this.sql.execute(TAKE_FROM_USER, [amount, holder.userId, amount])) === 0) {
-      if (!holder.unlimitedToken) await this.sql.execute(GIVE_BACK_TO_TOKEN, [amount, holder.tokenId]);
-      throw new InsufficientQuotaError('user');
-    }
+    await this.dataSource.transaction(async (manager) => {
+      const runner = manager.queryRunner!;
+      if (
+        !holder.unlimitedToken &&
+        (await affectedRows(runner, TAKE_FROM_TOKEN, [amount, holder.tokenId, amount])) === 0
+      )
+        throw new InsufficientQuotaError('token');
+      if ((await affectedRows(runner, TAKE_FROM_USER, [amount, holder.userId, amount])) === 0)
+        throw new InsufficientQuotaError('user');
+      if (requestId) await affectedRows(runner, RECORD_HOLD, record);
+    });
     return amount;
   }
 }

@@ -14,6 +14,7 @@ import {
 } from '@one-api/server-db';
 import type { HoldStore } from './quota-reservation.service';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
+import { FORGET_REFUNDED_HOLD, holdWasRefunded, RELEASE_HOLD } from './quota-hold-records';
 
 /** The end of one relayed request: what was held, what it finally costs, and its consume log. */
 export interface Settlement {
@@ -36,6 +37,8 @@ export interface Settlement {
   content: string;
   /** where the hold was taken (default: the database) */
   holdStore?: HoldStore;
+  /** false when a database settlement has no `quota_holds` record (a Redis hold settled in the database instead) */
+  holdRecorded?: boolean;
   /** the request's trace (logs.trace_id) */
   traceId?: string;
 }
@@ -75,7 +78,7 @@ export class SettlementWriter implements BeforeApplicationShutdown {
         .catch(() => false)
         .then((ok) => {
           this.adjusting.delete(done);
-          this.push(ok ? settlement : { ...settlement, holdStore: 'db' });
+          this.push(ok ? settlement : { ...settlement, holdStore: 'db', holdRecorded: false });
         });
       this.adjusting.add(done);
       return;
@@ -170,6 +173,7 @@ export class SettlementWriter implements BeforeApplicationShutdown {
       tokens,
       users,
       channels,
+      holds: batch.filter((s) => s.holdStore !== 'redis' && s.holdRecorded !== false && s.reserved > 0),
       logs: batch.map((s) => ({
         userId: s.userId,
         createdAt: now,
@@ -204,6 +208,12 @@ export class SettlementWriter implements BeforeApplicationShutdown {
   /** The embedded SQLite: one synchronous transaction of statements prepared once (nothing can interleave). */
   private applyDirect(direct: SqliteDirect, writes: BatchWrites): void {
     direct.transaction(() => {
+      for (const hold of writes.holds)
+        if (
+          direct.run(RELEASE_HOLD, [hold.requestId]) === 0 &&
+          direct.run(FORGET_REFUNDED_HOLD, [hold.requestId]) > 0
+        )
+          forfeit(writes, hold);
       for (const [id, t] of writes.tokens) {
         if (t.refund === 0 && t.used === 0) continue;
         direct.run(SETTLE_TOKEN, [Math.trunc(t.refund), Math.trunc(t.used), writes.now, id]);
@@ -217,6 +227,8 @@ export class SettlementWriter implements BeforeApplicationShutdown {
   }
 
   private async apply(manager: EntityManager, writes: BatchWrites): Promise<void> {
+    for (const hold of writes.holds)
+      if (await holdWasRefunded(manager.queryRunner!, hold.requestId)) forfeit(writes, hold);
     for (const [id, t] of writes.tokens) {
       if (t.refund === 0 && t.used === 0) continue;
       await manager
@@ -257,6 +269,8 @@ export class SettlementWriter implements BeforeApplicationShutdown {
 
 interface BatchWrites {
   now: number;
+  /** settlements whose hold is recorded in quota_holds: released in the same transaction */
+  holds: Settlement[];
   tokens: Map<number, { refund: number; used: number }>;
   users: Map<number, { refund: number; used: number; count: number }>;
   channels: Map<number, number>;
@@ -269,3 +283,14 @@ const SETTLE_TOKEN =
 const SETTLE_USER =
   'UPDATE users SET quota = quota + ?, used_quota = used_quota + ?, request_count = request_count + ? WHERE id = ?';
 const SETTLE_CHANNEL = 'UPDATE channels SET used_quota = used_quota + ? WHERE id = ?';
+
+/**
+ * The hold was already given back by the reconciler (it took this process for dead). The
+ * settlement then charges the full price instead of refunding the difference, so the money stays exact.
+ */
+function forfeit(writes: BatchWrites, hold: Settlement): void {
+  const t = writes.tokens.get(hold.tokenId);
+  if (t && !hold.unlimitedToken) t.refund -= hold.reserved;
+  const u = writes.users.get(hold.userId);
+  if (u) u.refund -= hold.reserved;
+}

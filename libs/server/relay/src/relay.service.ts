@@ -154,7 +154,7 @@ export class RelayService {
               price,
               groupRatio,
             );
-      const hold = await this.reserve(principal, reservation);
+      const hold = await this.reserve(principal, reservation, requestId);
       state = {
         requestId,
         startedAt: Date.now(),
@@ -248,6 +248,7 @@ export class RelayService {
   private async reserve(
     principal: RelayPrincipal,
     amount: number,
+    requestId: string,
   ): Promise<{ amount: number; store: HoldStore }> {
     try {
       return await this.reservations.reserveHold(
@@ -257,6 +258,7 @@ export class RelayService {
           unlimitedToken: principal.token.unlimitedQuota,
         },
         amount,
+        requestId,
       );
     } catch (error) {
       if (!(error instanceof InsufficientQuotaError)) throw error;

@@ -3,7 +3,7 @@ import { TableSpec } from './one-api-tables';
 /**
  * Quota held in the database for a request still in flight, written in the same transaction as the hold itself and
  * deleted in the same transaction as the request's settlement. A row that outlives its owner process (crash) is
- * refunded by a surviving process: see HoldReconciler in libs/server/billing.
+ * refunded by a surviving process and marked `refunded`: see HoldReconciler in libs/server/billing.
  */
 export const QUOTA_HOLDS_TABLE: TableSpec = {
   name: 'quota_holds',
@@ -16,6 +16,8 @@ export const QUOTA_HOLDS_TABLE: TableSpec = {
     { name: 'unlimited_token', type: { kind: 'bool' }, default: false },
     { name: 'amount', type: { kind: 'int' } },
     { name: 'created_at', type: { kind: 'int' } },
+    // 1 once the reconciler gave the hold back: kept a day so a late settlement of it charges the full price.
+    { name: 'refunded', type: { kind: 'int' }, default: 0 },
   ],
   primaryKey: ['id'],
   indexes: [
