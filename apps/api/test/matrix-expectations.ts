@@ -6,6 +6,7 @@ import {
   jsonObjectIn,
   type MatrixVariant,
   predictChatUsage,
+  predictCohereUsage,
   predictGeminiUsage,
   predictMessagesUsage,
   predictResponsesUsage,
@@ -17,7 +18,7 @@ import {
 type Obj = Record<string, any>;
 
 /** The upstream protocols a matrix column's channel speaks. */
-export type ChannelProtocol = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini';
+export type ChannelProtocol = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini' | 'cohere';
 
 export interface MatrixColumn {
   /** the model the client asks for */
@@ -438,6 +439,64 @@ function checkGemini(variant: MatrixVariant, caller: Obj, sent: RecordedRequest,
   }
 }
 
+/** Cohere v2 chat: `p` / `k` for top_p / top_k, a forced tool as REQUIRED, structured output as json_object + schema. */
+function checkCohere(variant: MatrixVariant, caller: Obj, sent: RecordedRequest, column: MatrixColumn): void {
+  expect(sent.path).toBe('/v2/chat');
+  expect(sent.headers.authorization).toBe(`Bearer ${column.channelKey}`);
+  const body = sent.body as Obj;
+  expect(body.model).toBe(column.upstreamModel);
+  expect(body.stream).toBe(variant.stream);
+  const sampling = callerSampling(variant, caller);
+  expect({ temperature: body.temperature, p: body.p, k: body.k, max_tokens: body.max_tokens }).toEqual({
+    temperature: sampling.temperature,
+    p: sampling.topP,
+    k: sampling.topK,
+    max_tokens: sampling.maxTokens,
+  });
+  expect(body.top_p).toBeUndefined();
+  const messages = body.messages as Obj[];
+  expect(messages.every((m) => ['system', 'user', 'assistant', 'tool'].includes(m.role))).toBe(true);
+  const system = callerSystem(variant, caller);
+  if (system) expect(messages[0]).toEqual({ role: 'system', content: system });
+  else expect(messages.filter((m) => m.role === 'system')).toEqual([]);
+  expect(textOfParts(messages.at(-1)!.content)).toContain(lastUserText(variant, caller));
+
+  const tool = forcedTool(variant);
+  const promoted = variant.expectation === 'structured' && body.response_format;
+  if (variant.expectation === 'structured' && (variant.format !== 'claude' || promoted)) {
+    expect(body.response_format).toMatchObject({
+      type: 'json_object',
+      json_schema: { required: ['topic', 'confidence'] },
+    });
+  } else if (tool) {
+    expect(body.tools).toEqual([
+      {
+        type: 'function',
+        function: expect.objectContaining({
+          name: tool,
+          parameters: expect.objectContaining({ type: 'object' }),
+        }),
+      },
+    ]);
+    expect(body.tool_choice).toBe('REQUIRED');
+  } else if (variant.format === 'response') {
+    expect((body.tools as Obj[]).map((t) => t.function.name)).toHaveLength(5);
+    expect(body.tool_choice).toBeUndefined();
+  } else expect(body.tools).toBeUndefined();
+
+  if (variant.expectation === 'tool_history') {
+    const id = variant.format === 'claude' ? HISTORY_CALL_IDS.claude : HISTORY_CALL_IDS.chat;
+    const assistant = messages.find((m) => m.role === 'assistant')!;
+    expect(assistant.tool_calls).toEqual([
+      { id, type: 'function', function: { name: WEATHER_TOOL, arguments: expect.any(String) } },
+    ]);
+    expect(JSON.parse(assistant.tool_calls[0].function.arguments)).toEqual(HISTORY_ARGUMENTS);
+    const result = messages[messages.indexOf(assistant) + 1];
+    expect(result).toMatchObject({ role: 'tool', tool_call_id: id });
+    expect(result.content).toContain('"temperature_c":15');
+  }
+}
+
 /** The native request the fake received: path, auth, model after mapping, system placement, tools, history, stream. */
 export function checkNativeRequest(
   variant: MatrixVariant,
@@ -449,6 +508,7 @@ export function checkNativeRequest(
   if (column.protocol === 'openai-chat') checkOpenAiChat(variant, cell.request, sent, column);
   else if (column.protocol === 'openai-responses') checkOpenAiResponses(variant, cell.request, sent, column);
   else if (column.protocol === 'anthropic') checkAnthropic(variant, cell.request, sent, column);
+  else if (column.protocol === 'cohere') checkCohere(variant, cell.request, sent, column);
   else checkGemini(variant, cell.request, sent, column);
 }
 
@@ -471,6 +531,10 @@ export function providerUsage(
       prompt: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0),
       completion: u.output_tokens,
     };
+  }
+  if (column.protocol === 'cohere') {
+    const u = predictCohereUsage(sent.body);
+    return { prompt: u.input, completion: u.output };
   }
   const u = predictGeminiUsage(sent.body, { model: column.upstreamModel }) as Obj;
   return {

@@ -8,6 +8,7 @@ import {
   matrixTotals,
   runCell,
   startFakeAnthropic,
+  startFakeCohere,
   startFakeGemini,
   startFakeOpenAI,
 } from '@one-api/llm-testing';
@@ -72,6 +73,13 @@ const COLUMNS: MatrixColumn[] = [
     protocol: 'openai-chat',
     channelKey: 'sk-fake-deepseek',
   },
+  {
+    model: 'command-r-plus',
+    upstreamModel: 'command-r-plus-08-2024',
+    channelType: 35,
+    protocol: 'cohere',
+    channelKey: 'co-fake-cohere',
+  },
 ];
 
 describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and DeepSeek channels', () => {
@@ -87,6 +95,7 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
     fakes.set('claude-haiku-4-5', await startFakeAnthropic({ apiKey: 'sk-ant-fake' }));
     fakes.set('gemini-2.5-flash', await startFakeGemini({ apiKey: 'AIza-fake-gemini' }));
     fakes.set('deepseek-chat', await startFakeOpenAI({ apiKey: 'sk-fake-deepseek' }));
+    fakes.set('command-r-plus', await startFakeCohere({ apiKey: 'co-fake-cohere' }));
     t = await startTestApp();
     const root = await t.login('root', '123456');
     for (const c of COLUMNS) {
