@@ -49,6 +49,16 @@ export {
   float32ToBase64,
 } from './openai/embeddings';
 export { MODERATION_CATEGORIES, MODERATION_TRIGGERS } from './openai/moderations';
+export { FAKE_INPUT_IMAGE_TOKENS, FAKE_PNG_BASE64, IMAGE_SIZES, predictImageUsage } from './openai/images';
+export type { ImageUsagePrediction } from './openai/images';
+export {
+  fakeSpeechAudio,
+  fakeTranscript,
+  SPEECH_BYTES_PER_CHAR,
+  SPEECH_CHUNK_BYTES,
+  wavSeconds,
+} from './openai/audio';
+export { fakeRelevance, predictRerankTokens } from './openai/rerank';
 export { DEFAULT_FAKE_MODELS } from './openai/models';
 export { CONTEXT_WINDOW, statusFaultError } from './openai/errors';
 export type { OpenAIErrorBody } from './openai/errors';

@@ -7,3 +7,4 @@ export * from './redis-quota-ledger.service';
 export * from './billing.module';
 export * from './hold-reconciler.service';
 export * from './quota-hold-records';
+export * from './media-pricing';

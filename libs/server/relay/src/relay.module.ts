@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '@one-api/server-config';
 import { BillingDashboardController } from './billing-dashboard.controller';
 import { ChannelAdapters } from './channel-adapters.service';
+import { MediaController } from './media/media.controller';
+import { MediaRelayService } from './media/media-relay.service';
 import { CostController } from './cost.controller';
 import { ModelsController } from './models.controller';
 import { RelayAuthService } from './relay-auth.service';
@@ -21,6 +23,7 @@ import { UserContentFetcher } from './user-content/user-content-fetcher';
     ModelsController,
     BillingDashboardController,
     CostController,
+    MediaController,
   ],
   providers: [
     RelayDirectory,
@@ -31,6 +34,7 @@ import { UserContentFetcher } from './user-content/user-content-fetcher';
     RelayHooks,
     { provide: UserContentFetcher, useFactory: userContentFetcherFrom, inject: [AppConfig] },
     RemoteMediaInliner,
+    MediaRelayService,
   ],
   exports: [RelayDirectory, UpstreamClient, ChannelAdapters, RelayHooks],
 })

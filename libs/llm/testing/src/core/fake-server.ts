@@ -168,7 +168,8 @@ export async function startFakeServer(
       return;
     }
 
-    const rawBody = (await readBody(req)).toString('utf8');
+    const bytes = await readBody(req);
+    const rawBody = bytes.toString('utf8');
     const parsed = parseJsonBody(rawBody);
     entry.rawBody = rawBody;
     entry.body = parsed.ok ? parsed.value : undefined;
@@ -184,6 +185,7 @@ export async function startFakeServer(
       parsed.ok,
       deliveryPlan(baseChunkDelayMs, plan),
       timers,
+      bytes,
     );
     if (specError !== undefined) return protocol.error(ex, 400, specError);
     if (plan.hang) return; // held open until the client gives up or the server closes

@@ -5,6 +5,7 @@ import {
   type FakeServerOptions,
   startFakeServer,
 } from '../core/fake-server';
+import { audioTextHandler, handleSpeech } from './audio';
 import { handleChatCompletions } from './chat';
 import { handleCompletions } from './completions';
 import { handleEmbeddings } from './embeddings';
@@ -19,7 +20,10 @@ import {
   statusFaultError,
 } from './errors';
 import { DEFAULT_FAKE_MODELS, modelListBody, modelObject } from './models';
+import { handleImageEdits, handleImageGenerations } from './images';
 import { handleModerations } from './moderations';
+import { isMultipartRequest } from './multipart-form';
+import { handleRerank } from './rerank';
 import { handleResponses, handleStoredResponse, responsesMessages, type ResponsesStore } from './responses';
 import { chatPromptTokens, inputTokens } from './usage';
 
@@ -64,6 +68,13 @@ export function openAIProtocol(opts: FakeOpenAIOptions = {}): FakeProtocol {
     'POST /v1/completions': handleCompletions,
     'POST /v1/embeddings': handleEmbeddings,
     'POST /v1/moderations': handleModerations,
+    'POST /v1/images/generations': handleImageGenerations,
+    'POST /v1/images/edits': handleImageEdits,
+    'POST /v1/audio/speech': handleSpeech,
+    'POST /v1/audio/transcriptions': audioTextHandler('transcribe'),
+    'POST /v1/audio/translations': audioTextHandler('translate'),
+    'POST /v1/rerank': handleRerank,
+    'POST /v2/rerank': handleRerank,
     'GET /v1/models': (ex) => ex.json(200, modelListBody(models)),
   };
   const storedResponse: Handler = (ex, send) => handleStoredResponse(ex, send, stored);
@@ -87,7 +98,7 @@ export function openAIProtocol(opts: FakeOpenAIOptions = {}): FakeProtocol {
       const key = bearerKey(ex);
       if (key === undefined) return send(missingApiKey());
       if (opts.apiKey !== undefined && key !== opts.apiKey) return send(invalidApiKey(key));
-      if (!ex.bodyIsJson) return send(invalidJson());
+      if (!ex.bodyIsJson && !isMultipartRequest(ex.headers)) return send(invalidJson());
       return route(ex, send);
     },
     statusFault(ex, status, retryAfterSeconds) {
@@ -103,7 +114,9 @@ export function openAIProtocol(opts: FakeOpenAIOptions = {}): FakeProtocol {
 
 /**
  * Starts a fake OpenAI on 127.0.0.1 (a free port unless `port` is given) speaking OpenAI's wire format:
- * POST /v1/chat/completions, /v1/responses, /v1/completions, /v1/embeddings, /v1/moderations; GET /v1/models,
+ * POST /v1/chat/completions, /v1/responses, /v1/completions, /v1/embeddings, /v1/moderations,
+ * /v1/images/generations, /v1/images/edits (multipart), /v1/audio/speech (streamed bytes),
+ * /v1/audio/transcriptions and /translations (multipart), /v1/rerank and /v2/rerank (Jina / Cohere shape); GET /v1/models,
  * /v1/models/:id; GET and DELETE /v1/responses/:id (responses created with `store` not false).
  * Faults: `setFault`, `failNext`, or the URL prefix `/_fault/<spec>/v1/...` (see core/faults).
  */
