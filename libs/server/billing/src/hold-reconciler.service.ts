@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@one-api/server-config';
 import { unixNow } from '@one-api/server-common';
 import { TransactionRunner } from '@one-api/server-db';
-import { affectedRows, GATEWAY_INSTANCE_ID, placeholders } from './quota-hold-records';
+import { affectedRows, GATEWAY_INSTANCE_ID, placeholders, runnerOf } from './quota-hold-records';
 
 interface OrphanedHold {
   id: number;
@@ -90,7 +90,7 @@ export class HoldReconciler implements OnApplicationBootstrap, BeforeApplication
   private async heartbeat(): Promise<void> {
     const now = unixNow();
     const updated = await this.transactions.run((m) =>
-      affectedRows(m.queryRunner!, 'UPDATE gateway_instances SET heartbeat_at = ? WHERE id = ?', [
+      affectedRows(runnerOf(m), 'UPDATE gateway_instances SET heartbeat_at = ? WHERE id = ?', [
         now,
         GATEWAY_INSTANCE_ID,
       ]),
@@ -98,7 +98,7 @@ export class HoldReconciler implements OnApplicationBootstrap, BeforeApplication
     if (updated === 0)
       await this.transactions.run((m) =>
         affectedRows(
-          m.queryRunner!,
+          runnerOf(m),
           'INSERT INTO gateway_instances (id, heartbeat_at, started_at) VALUES (?, ?, ?)',
           [GATEWAY_INSTANCE_ID, now, now],
         ),
@@ -122,7 +122,7 @@ export class HoldReconciler implements OnApplicationBootstrap, BeforeApplication
     for (const hold of orphans) {
       const amount = Number(hold.amount);
       const done = await this.transactions.run(async (m) => {
-        const runner = m.queryRunner!;
+        const runner = runnerOf(m);
         const claimed = await affectedRows(
           runner,
           'UPDATE quota_holds SET refunded = 1 WHERE id = ? AND refunded = 0',

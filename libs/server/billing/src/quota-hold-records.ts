@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { QueryRunner } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 
 /** Identifies this process as the owner of the holds it takes (see HoldReconciler). */
 export const GATEWAY_INSTANCE_ID = `${hostname().slice(0, 20)}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -14,6 +14,12 @@ export function placeholders(sql: string, postgres: boolean): string {
 
 function isPostgres(runner: QueryRunner): boolean {
   return runner.connection.options.type === 'postgres';
+}
+
+/** The query runner of a transaction's entity manager (always set inside `DataSource.transaction`). */
+export function runnerOf(manager: EntityManager): QueryRunner {
+  if (!manager.queryRunner) throw new Error('expected the entity manager of a transaction');
+  return manager.queryRunner;
 }
 
 /** Runs a write on the runner (inside its transaction) and returns how many rows it changed. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { unixNow } from '@one-api/server-common';
 import { SqliteDirect } from '@one-api/server-db';
-import { affectedRows, GATEWAY_INSTANCE_ID, RECORD_HOLD } from './quota-hold-records';
+import { affectedRows, GATEWAY_INSTANCE_ID, RECORD_HOLD, runnerOf } from './quota-hold-records';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
 
 export class InsufficientQuotaError extends Error {
@@ -89,7 +89,7 @@ export class QuotaReservationService {
       return amount;
     }
     await this.dataSource.transaction(async (manager) => {
-      const runner = manager.queryRunner!;
+      const runner = runnerOf(manager);
       if (
         !holder.unlimitedToken &&
         (await affectedRows(runner, TAKE_FROM_TOKEN, [amount, holder.tokenId, amount])) === 0

@@ -14,7 +14,7 @@ import {
 } from '@one-api/server-db';
 import type { HoldStore } from './quota-reservation.service';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
-import { FORGET_REFUNDED_HOLD, holdWasRefunded, RELEASE_HOLD } from './quota-hold-records';
+import { FORGET_REFUNDED_HOLD, holdWasRefunded, RELEASE_HOLD, runnerOf } from './quota-hold-records';
 
 /** The end of one relayed request: what was held, what it finally costs, and its consume log. */
 export interface Settlement {
@@ -228,7 +228,7 @@ export class SettlementWriter implements BeforeApplicationShutdown {
 
   private async apply(manager: EntityManager, writes: BatchWrites): Promise<void> {
     for (const hold of writes.holds)
-      if (await holdWasRefunded(manager.queryRunner!, hold.requestId)) forfeit(writes, hold);
+      if (await holdWasRefunded(runnerOf(manager), hold.requestId)) forfeit(writes, hold);
     for (const [id, t] of writes.tokens) {
       if (t.refund === 0 && t.used === 0) continue;
       await manager
