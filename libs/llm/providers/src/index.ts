@@ -6,4 +6,5 @@ export * from './bedrock';
 export * from './cohere';
 export * from './ollama';
 export * from './zhipu';
+export * from './vertex';
 export * from './registry';

@@ -4,9 +4,11 @@ import { geminiAdapter } from './gemini/adapter';
 
 describe('adapterForChannelType', () => {
   it('returns the OpenAI adapter for OpenAI-compatible types and nothing for native protocols', () => {
-    for (const type of [1, 8, 20, 36, 40, 49, 50, 57])
+    for (const type of [1, 3, 8, 20, 36, 40, 49, 50, 57])
       expect(adapterForChannelType(type)).toBe(openAiAdapter);
-    for (const type of [3, 33, 42]) expect(adapterForChannelType(type)).toBeUndefined();
+    expect(adapterForChannelType(999)).toBeUndefined();
+    // Vertex AI without a model: Gemini (adapterForChannel picks Claude's endpoint by model)
+    expect(adapterForChannelType(42)?.format).toBe('vertex-gemini');
   });
 
   it('returns the Gemini adapter for Gemini channels (type 24)', () => {

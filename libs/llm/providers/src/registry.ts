@@ -9,6 +9,9 @@ import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
 import { speaksResponsesApi } from './openai-responses/channel-format';
 import { zhipuAdapter } from './zhipu/adapter';
+import { prefersAzureResponses } from './openai/azure-url';
+import { VERTEX_CHANNEL_TYPE, vertexAdapterFor } from './vertex/select';
+import { vertexGeminiAdapter } from './vertex/gemini-adapter';
 
 /** OpenAI-shaped types whose credentials need more than a Bearer key (an `authorize` hook on the OpenAI adapter). */
 const OPENAI_SHAPED_WITH_OWN_AUTH: Readonly<Record<number, UpstreamAdapter>> = {
@@ -25,17 +28,25 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (channelType === BEDROCK_CHANNEL_TYPE) return bedrockAdapter;
   if (channelType === 35) return cohereAdapter;
   if (channelType === 30) return ollamaAdapter;
+  if (channelType === VERTEX_CHANNEL_TYPE) return vertexGeminiAdapter;
   return undefined;
 }
 
 /**
  * The adapter for a channel, its config considered: an OpenAI-compatible channel configured with
- * `"api_format": "response"` speaks the Responses API; otherwise `adapterForChannelType`.
+ * `"api_format": "response"` speaks the Responses API; otherwise `adapterForChannelType`. The model sent upstream
+ * (after the channel's mapping) picks the protocol where one channel type speaks several: Vertex AI (Claude →
+ * Anthropic's publisher endpoint, else Gemini) and Azure (GPT-5 family → Responses).
  */
 export function adapterForChannel(
   channelType: number,
   config?: Record<string, unknown>,
+  upstreamModel?: string,
 ): UpstreamAdapter | undefined {
   if (speaksResponsesApi(channelType, config)) return openAiResponsesAdapter;
+  // Azure serves GPT-5-family models through its Responses API (as the fork does), the rest through Chat
+  if (channelType === 3 && upstreamModel !== undefined && prefersAzureResponses(upstreamModel))
+    return openAiResponsesAdapter;
+  if (channelType === VERTEX_CHANNEL_TYPE) return vertexAdapterFor(upstreamModel);
   return adapterForChannelType(channelType);
 }

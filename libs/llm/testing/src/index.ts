@@ -92,3 +92,9 @@ export * from './ollama';
 
 // Fake Zhipu (open.bigmodel.cn v4, JWT auth).
 export * from './zhipu';
+
+// Fake Vertex AI (OAuth token endpoint, Gemini generateContent, Claude rawPredict).
+export * from './vertex';
+
+// Fake Azure OpenAI (deployment URLs, api-version, api-key header).
+export * from './azure';

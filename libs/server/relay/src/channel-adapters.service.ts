@@ -6,7 +6,11 @@ import {
   createBedrockAdapter,
   createAnthropicAdapter,
   createGeminiAdapter,
+  createVertexClaudeAdapter,
+  createVertexGeminiAdapter,
   isAnthropicChannelType,
+  VERTEX_CHANNEL_TYPE,
+  vertexAdapterFor,
 } from '@one-api/llm-providers';
 import { AppConfig } from '@one-api/server-config';
 import type { Channel } from '@one-api/server-db';
@@ -28,6 +32,8 @@ export class ChannelAdapters {
   private readonly gemini: UpstreamAdapter;
   private readonly anthropic: UpstreamAdapter;
   private readonly bedrock: UpstreamAdapter;
+  private readonly vertexGemini: UpstreamAdapter;
+  private readonly vertexClaude: UpstreamAdapter;
 
   constructor(config: AppConfig) {
     this.anthropic = createAnthropicAdapter({ defaultMaxTokens: config.defaultMaxToken });
@@ -36,13 +42,17 @@ export class ChannelAdapters {
       defaultApiVersion: config.geminiVersion,
       safetyThreshold: config.geminiSafetySetting,
     });
+    this.vertexGemini = createVertexGeminiAdapter({ safetyThreshold: config.geminiSafetySetting });
+    this.vertexClaude = createVertexClaudeAdapter({ defaultMaxTokens: config.defaultMaxToken });
   }
 
   /** Gemini with GEMINI_VERSION / GEMINI_SAFETY_SETTING, Anthropic with DEFAULT_MAX_TOKEN; a Responses-native adapter when config.api_format says so. */
-  forChannel(channel: Pick<Channel, 'type' | 'config'>): UpstreamAdapter | undefined {
+  forChannel(channel: Pick<Channel, 'type' | 'config'>, upstreamModel?: string): UpstreamAdapter | undefined {
     if (channel.type === 24) return this.gemini;
     if (isAnthropicChannelType(channel.type)) return this.anthropic;
     if (channel.type === BEDROCK_CHANNEL_TYPE) return this.bedrock;
-    return adapterForChannel(channel.type, parseChannelConfig(channel.config));
+    if (channel.type === VERTEX_CHANNEL_TYPE)
+      return vertexAdapterFor(upstreamModel, { gemini: this.vertexGemini, claude: this.vertexClaude });
+    return adapterForChannel(channel.type, parseChannelConfig(channel.config), upstreamModel);
   }
 }

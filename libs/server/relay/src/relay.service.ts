@@ -47,6 +47,7 @@ import { RelayCall, RelayChannelRef, RelayHooks } from './relay-hooks';
 import { newRequestId } from './request-id';
 import { planUpstreamCall, UpstreamPlan } from './upstream-call';
 import { UpstreamClient } from './upstream-client.service';
+import { modelMappingOf } from './upstream-body';
 import { RemoteMediaInliner } from './user-content/remote-media-inliner.service';
 import { parseOpenAiUpstreamError, shouldTryAnotherChannel, userFacingMessage } from './upstream-errors';
 
@@ -312,9 +313,9 @@ export class RelayService {
       let sentAt = 0;
       let upstreamStatus: number | undefined;
       try {
-        const adapter = this.adapters.forChannel(channel);
+        const adapter = this.adapters.forChannel(channel, modelMappingOf(channel)[state.model] ?? state.model);
         // Gemini cannot read image URLs: the gateway fetches them (SSRF-safe) and sends them inline.
-        if (adapter?.format === 'gemini' && state.endpoint.codec)
+        if ((adapter?.format === 'gemini' || adapter?.format === 'vertex-gemini') && state.endpoint.codec)
           await this.remoteMedia.inline(this.canonicalOf(state), abort.signal);
         const plan = planUpstreamCall({
           endpoint: state.endpoint,

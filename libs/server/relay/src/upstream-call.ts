@@ -172,6 +172,7 @@ function passthroughPlan(input: PlanInput, format: string): UpstreamPlan {
     url: upstreamUrl(channel.type, channel.baseUrl ?? '', endpoint.path, {
       model: prepared.upstreamModel,
       config: channel.config ? parseChannelConfig(channel.config) : undefined,
+      other: channel.other,
     }),
     headers: openAiHeaders(channel, input.stream),
     body: JSON.stringify(prepared.body),
@@ -185,7 +186,9 @@ function openAiHeaders(channel: Channel, stream: boolean): Record<string, string
   return {
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',
-    authorization: `Bearer ${channel.key ?? ''}`,
+    ...(vendorOrDefault(channel.type).auth === 'api-key'
+      ? { 'api-key': channel.key ?? '' } // Azure: the key goes in api-key, never as a bearer token
+      : { authorization: `Bearer ${channel.key ?? ''}` }),
     ...(vendorOrDefault(channel.type).headers ?? {}),
   };
 }

@@ -9,7 +9,7 @@ import {
   type UserPart,
 } from '@one-api/llm-core';
 import { upstreamUrl } from '../openai/upstream-url';
-import { vendorOrDefault } from '../openai/vendors';
+import { vendorAuthHeaders, vendorOrDefault } from '../openai/vendors';
 
 type WireObject = Record<string, unknown>;
 
@@ -221,7 +221,7 @@ export function buildOpenAiResponsesRequest(
   const { body, warnings } = buildOpenAiResponsesBody(request);
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (request.stream) headers.Accept = 'text/event-stream';
-  if (channel.key) headers.Authorization = `Bearer ${channel.key}`;
+  Object.assign(headers, vendorAuthHeaders(channel.type, channel.key));
   if (vendor.headers) Object.assign(headers, vendor.headers);
   return {
     url: upstreamUrl(channel.type, channel.baseUrl, RESPONSES_PATH),

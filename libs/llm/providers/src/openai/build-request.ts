@@ -10,7 +10,7 @@ import {
   type UserPart,
 } from '@one-api/llm-core';
 import { upstreamUrl } from './upstream-url';
-import { vendorOrDefault, type OpenAiCompatibleVendor } from './vendors';
+import { vendorAuthHeaders, vendorOrDefault, type OpenAiCompatibleVendor } from './vendors';
 
 type WireObject = Record<string, unknown>;
 
@@ -257,12 +257,13 @@ export function buildOpenAiChatRequest(
   const vendor = vendorOrDefault(channel.type);
   const { body, warnings } = buildOpenAiChatBody(request, channel.type);
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (channel.key) headers.Authorization = `Bearer ${channel.key}`;
+  Object.assign(headers, vendorAuthHeaders(channel.type, channel.key));
   if (vendor.headers) Object.assign(headers, vendor.headers);
   return {
     url: upstreamUrl(channel.type, channel.baseUrl, '/v1/chat/completions', {
       model: request.model,
       config: channel.config,
+      other: channel.other,
     }),
     method: 'POST',
     headers,

@@ -1,5 +1,6 @@
 export * from './vendors';
 export * from './upstream-url';
+export * from './azure-url';
 export * from './build-request';
 export * from './parse-response';
 export * from './parse-error';

@@ -63,6 +63,7 @@ describe('OpenAI-compatible vendor registry', () => {
     const expected = [
       1,
       2,
+      3, // Azure: api-key header and deployment URLs (azure-url.ts)
       ...[4, 5, 6, 7, 8, 9, 10],
       12,
       13,
@@ -81,7 +82,7 @@ describe('OpenAI-compatible vendor registry', () => {
     ];
     expected.push(44, 45, 47, 48, 49, 50, 51, 53, 54, 55, 56, 57);
     expect([...OPENAI_COMPATIBLE_TYPES].sort((a, b) => a - b)).toEqual(expected);
-    for (const type of [0, 3, 11, 14, 15, 17, 18, 21, 23, 24, 30, 33, 34, 35, 38, 42, 43, 46, 52]) {
+    for (const type of [0, 11, 14, 15, 17, 18, 21, 23, 24, 30, 33, 34, 35, 38, 42, 43, 46, 52]) {
       expect(isOpenAiCompatibleType(type)).toBe(false);
     }
   });

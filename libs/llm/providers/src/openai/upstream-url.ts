@@ -1,4 +1,5 @@
 import { GatewayError } from '@one-api/llm-core';
+import { azureUrl } from './azure-url';
 import { defaultBaseUrl, type OpenAiCompatibleVendor, vendorOrDefault } from './vendors';
 
 /**
@@ -26,6 +27,7 @@ export function upstreamUrl(
   }
   const path = endpointPath.startsWith('/') ? endpointPath : `/${endpointPath}`;
   const vendor = vendorOrDefault(channelType);
+  if (vendor.azureDeployments) return azureUrl(base, path, target);
   const override = vendor.pathOverrides?.[path];
   if (override) return base + override;
   if (path === '/v1' || path.startsWith('/v1/')) return base + versionPathFor(vendor, target) + path.slice(3);
@@ -37,6 +39,8 @@ export interface UrlTarget {
   model?: string;
   /** the channel's parsed config JSON */
   config?: Record<string, unknown>;
+  /** the channel's legacy `other` column (Azure's api-version when config has none) */
+  other?: string | null;
 }
 
 function versionPathFor(vendor: OpenAiCompatibleVendor, target: UrlTarget): string {

@@ -30,6 +30,10 @@ export interface OpenAiCompatibleVendor {
   acceptsCacheControl: boolean;
   /** Send `stream_options.include_usage` when streaming. */
   streamUsage: boolean;
+  /** How the channel key is sent: `Authorization: Bearer` (default) or Azure's `api-key` header. */
+  auth?: 'bearer' | 'api-key';
+  /** Azure's URL scheme: `{base}/openai/deployments/{model without dots}/{task}?api-version=...` (see upstream-url). */
+  azureDeployments?: boolean;
 }
 
 /** The editor identity GitHub Copilot's API requires of its callers. */
@@ -55,6 +59,7 @@ const DEFAULTS: Omit<OpenAiCompatibleVendor, 'type'> = {
 };
 
 const OVERRIDES: Readonly<Record<number, Partial<OpenAiCompatibleVendor>>> = {
+  3: { auth: 'api-key', azureDeployments: true }, // Azure OpenAI
   8: { acceptsTopK: true }, // Custom (often vLLM / SGLang)
   16: { versionPath: '/api/paas/v4' }, // Zhipu v4 (JWT auth: zhipu/adapter.ts)
   20: { headers: OPENROUTER_HEADERS, acceptsTopK: true, acceptsCacheControl: true }, // OpenRouter
@@ -78,8 +83,8 @@ const OVERRIDES: Readonly<Record<number, Partial<OpenAiCompatibleVendor>>> = {
 
 /** Channel types served by the OpenAI adapter. */
 export const OPENAI_COMPATIBLE_TYPES: readonly number[] = [
-  1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 16, 19, 20, 22, 25, 26, 27, 28, 29, 31, 32, 36, 37, 39, 40, 41, 44, 45,
-  47, 48, 49, 50, 51, 53, 54, 55, 56, 57,
+  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 16, 19, 20, 22, 25, 26, 27, 28, 29, 31, 32, 36, 37, 39, 40, 41, 44,
+  45, 47, 48, 49, 50, 51, 53, 54, 55, 56, 57,
 ];
 
 const VENDORS: ReadonlyMap<number, OpenAiCompatibleVendor> = new Map(
@@ -102,4 +107,10 @@ export function vendorOrDefault(type: number): OpenAiCompatibleVendor {
 /** The channel type's default base URL (contracts' channel-type table), '' when it has none. */
 export function defaultBaseUrl(type: number): string {
   return channelTypeInfo(type)?.baseUrl ?? '';
+}
+
+/** The header that carries the channel key: Azure's `api-key`, else `Authorization: Bearer` (none for an empty key). */
+export function vendorAuthHeaders(type: number, key: string): Record<string, string> {
+  if (!key) return {};
+  return vendorOrDefault(type).auth === 'api-key' ? { 'api-key': key } : { Authorization: `Bearer ${key}` };
 }

@@ -1,0 +1,133 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { type FakeProvider, startFakeAzureOpenAI } from '@one-api/llm-testing';
+import { startTestApp, TestApp } from './harness';
+import { type ChannelInput, createChannel, createKey } from './relay-fixtures';
+
+const AZURE_KEY = '6f1c0d7e9a8b4c2d8e7f6a5b4c3d2e1f';
+const API_VERSION = '2024-10-21';
+
+/**
+ * Azure OpenAI channels (type 3) end to end against a fake Azure resource that answers only at
+ * `/openai/deployments/{model without dots}/{task}?api-version=…` (and `/openai/v1/responses`) with the key in
+ * `api-key` and no Authorization header.
+ */
+describe('Azure OpenAI channel (type 3): deployment URLs, api-version, api-key', () => {
+  let t: TestApp;
+  let fake: FakeProvider;
+  let openai: OpenAI;
+  let anthropic: Anthropic;
+
+  beforeAll(async () => {
+    fake = await startFakeAzureOpenAI({ apiKey: AZURE_KEY, apiVersion: API_VERSION });
+    t = await startTestApp();
+    const root = await t.login('root', '123456');
+    await createChannel(root, {
+      type: 3,
+      name: 'azure',
+      key: AZURE_KEY,
+      base_url: fake.url,
+      models: 'gpt-4.1-mini,text-embedding-3-small,gpt-5-mini',
+      config: JSON.stringify({ api_version: API_VERSION }),
+    });
+    // One API kept the api-version in the `other` column before config existed
+    await createChannel(root, {
+      type: 3,
+      name: 'azure-legacy',
+      key: AZURE_KEY,
+      base_url: fake.url,
+      models: 'gpt-4o-legacy',
+      model_mapping: JSON.stringify({ 'gpt-4o-legacy': 'gpt-4o' }),
+      other: API_VERSION,
+    } as ChannelInput);
+    const key = await createKey(root, { name: 'azure', unlimited_quota: true });
+    openai = new OpenAI({ apiKey: key.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+    anthropic = new Anthropic({ apiKey: key.key, baseURL: t.url, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+  beforeEach(() => fake.clear());
+
+  function sent() {
+    expect(fake.requests).toHaveLength(1);
+    const [request] = fake.requests;
+    expect(request.headers['api-key']).toBe(AZURE_KEY);
+    expect(request.headers.authorization).toBeUndefined();
+    return { ...request, query: new URL(request.url, 'http://x').searchParams };
+  }
+
+  it('passes chat through to the deployment named after the model, dots removed', async () => {
+    const completion = await openai.chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'hello azure' }],
+    });
+    expect(completion.choices[0].message.content).toContain('hello azure');
+    const request = sent();
+    expect(request.path).toBe('/openai/deployments/gpt-41-mini/chat/completions');
+    expect(request.query.get('api-version')).toBe(API_VERSION);
+  });
+
+  it('streams chat with usage', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'stream from azure' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toContain('stream from azure');
+    expect(sent().path).toBe('/openai/deployments/gpt-41-mini/chat/completions');
+  });
+
+  it('relays embeddings to the embedding deployment', async () => {
+    const result = await openai.embeddings.create({ model: 'text-embedding-3-small', input: 'vector' });
+    expect(result.data[0].embedding.length).toBeGreaterThan(0);
+    const request = sent();
+    expect(request.path).toBe('/openai/deployments/text-embedding-3-small/embeddings');
+    expect(request.query.get('api-version')).toBe(API_VERSION);
+  });
+
+  it('takes the api-version from the legacy other column and deploys the mapped model', async () => {
+    const completion = await openai.chat.completions.create({
+      model: 'gpt-4o-legacy',
+      messages: [{ role: 'user', content: 'legacy channel' }],
+    });
+    expect(completion.choices[0].message.content).toContain('legacy channel');
+    const request = sent();
+    expect(request.path).toBe('/openai/deployments/gpt-4o/chat/completions');
+    expect(request.query.get('api-version')).toBe(API_VERSION);
+  });
+
+  it('converts Claude Messages callers to chat on the deployment', async () => {
+    const message = await anthropic.messages.create({
+      model: 'gpt-4.1-mini',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'claude client on azure' }],
+    });
+    expect(message.content[0]).toMatchObject({
+      type: 'text',
+      text: expect.stringContaining('claude client'),
+    });
+    expect(sent().path).toBe('/openai/deployments/gpt-41-mini/chat/completions');
+  });
+
+  it('serves GPT-5-family models through the Responses API, from chat and Responses callers alike', async () => {
+    const completion = await openai.chat.completions.create({
+      model: 'gpt-5-mini',
+      messages: [{ role: 'user', content: 'chat caller, gpt-5' }],
+    });
+    expect(completion.choices[0].message.content).toContain('chat caller, gpt-5');
+    let request = sent();
+    expect(request.path).toBe('/openai/v1/responses');
+    expect(request.body).toMatchObject({ model: 'gpt-5-mini' });
+
+    fake.clear();
+    const response = await openai.responses.create({ model: 'gpt-5-mini', input: 'responses caller' });
+    expect(response.output_text).toContain('responses caller');
+    request = sent();
+    expect(request.path).toBe('/openai/v1/responses');
+    expect(request.body).toMatchObject({ model: 'gpt-5-mini', input: 'responses caller' });
+  });
+});
