@@ -11,6 +11,11 @@ export type WireFormat =
   | 'gemini'
   /** AWS Bedrock runtime (Converse, and InvokeModel for Claude): never the caller's format, always converted. */
   | 'bedrock'
+  /** Native protocols of Chinese vendors and DeepL: never the caller's format, always converted. */
+  | 'dashscope'
+  | 'baidu-ernie'
+  | 'tencent-hunyuan'
+  | 'deepl'
   | (string & {});
 
 /** Prompt-caching hint on a part (Anthropic `cache_control`). `ttl` absent means the provider default (5m). */

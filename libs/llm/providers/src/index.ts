@@ -6,5 +6,6 @@ export * from './bedrock';
 export * from './cohere';
 export * from './ollama';
 export * from './zhipu';
+export * from './ali';
 export * from './vertex';
 export * from './registry';

@@ -9,6 +9,7 @@ import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
 import { speaksResponsesApi } from './openai-responses/channel-format';
 import { zhipuAdapter } from './zhipu/adapter';
+import { aliAdapter } from './ali/adapter';
 import { prefersAzureResponses } from './openai/azure-url';
 import { VERTEX_CHANNEL_TYPE, vertexAdapterFor } from './vertex/select';
 import { vertexGeminiAdapter } from './vertex/gemini-adapter';
@@ -24,6 +25,7 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (ownAuth) return ownAuth;
   if (isOpenAiCompatibleType(channelType)) return openAiAdapter;
   if (channelType === 24) return geminiAdapter;
+  if (channelType === 17) return aliAdapter;
   if (isAnthropicChannelType(channelType)) return anthropicAdapter;
   if (channelType === BEDROCK_CHANNEL_TYPE) return bedrockAdapter;
   if (channelType === 35) return cohereAdapter;

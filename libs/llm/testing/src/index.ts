@@ -93,6 +93,9 @@ export * from './ollama';
 // Fake Zhipu (open.bigmodel.cn v4, JWT auth).
 export * from './zhipu';
 
+// Fake Ali DashScope (native text generation).
+export * from './ali';
+
 // Fake Vertex AI (OAuth token endpoint, Gemini generateContent, Claude rawPredict).
 export * from './vertex';
 
