@@ -83,21 +83,22 @@ export function speechJob(req: Request, ratios: RatioTablesService): MediaJobFac
     const model = payload.model;
     const input = payload.input;
     const chars = [...input].length;
-    const usdPer1M = SPEECH_USD_PER_1M_CHARS[model];
-    const quota =
-      usdPer1M !== undefined
-        ? speechQuota(usdPer1M, input, groupRatio)
-        : Math.max(1, Math.ceil(chars * ratios.price(model).modelRatio * groupRatio - 1e-9));
-    const charge: MediaCharge = {
-      quota,
-      promptTokens: chars,
-      completionTokens: 0,
-      note: `speech: ${chars} characters${usdPer1M !== undefined ? ` × $${usdPer1M}/1M` : ''}; group ratio ${groupRatio}`,
+    const chargeFor = (priced: string): MediaCharge => {
+      const usdPer1M = SPEECH_USD_PER_1M_CHARS[priced];
+      return {
+        quota:
+          usdPer1M !== undefined
+            ? speechQuota(usdPer1M, input, groupRatio)
+            : Math.max(1, Math.ceil(chars * ratios.price(priced).modelRatio * groupRatio - 1e-9)),
+        promptTokens: chars,
+        completionTokens: 0,
+        note: `speech: ${chars} characters${usdPer1M !== undefined ? ` × $${usdPer1M}/1M` : ''}; group ratio ${groupRatio}`,
+      };
     };
     return {
       endpoint: 'speech',
       model,
-      hold: quota,
+      hold: chargeFor(model).quota,
       accepts: speaksOpenAi,
       build: ({ channel, upstreamModel }) =>
         openAiCompatibleRequest(
@@ -106,8 +107,11 @@ export function speechJob(req: Request, ratios: RatioTablesService): MediaJobFac
           JSON.stringify({ ...payload, model: upstreamModel }),
           'application/json',
         ),
-      answer: async (response, res) => {
+      answer: async (response, res, { upstreamModel }) => {
         const ending = await pipeBody(response, res);
+        const charge = chargeFor(
+          SPEECH_USD_PER_1M_CHARS[upstreamModel] !== undefined ? upstreamModel : model,
+        );
         return ending === 'done' ? charge : { ...charge, note: `${charge.note}; client disconnected` };
       },
     };
@@ -133,39 +137,42 @@ export function transcriptionJob(
     if (!file) throw relayErrors.badBody('file is required', 'file');
     const model = form.fields.model || 'whisper-1';
     const seconds = await audioSecondsOf(file);
-    const usdPerMinute = TRANSCRIPTION_USD_PER_MINUTE[model];
     const audioTokens = Math.ceil(seconds * AUDIO_TOKENS_PER_SECOND);
-    const quota =
-      usdPerMinute !== undefined
-        ? transcriptionQuota(usdPerMinute, seconds, groupRatio)
-        : Math.max(
-            1,
-            Math.ceil(seconds * AUDIO_TOKENS_PER_SECOND * ratios.price(model).modelRatio * groupRatio - 1e-9),
-          );
-    const charge: MediaCharge = {
-      quota,
-      promptTokens: audioTokens,
-      completionTokens: 0,
-      note: `${kind.slice(0, -1)}: ${seconds.toFixed(3)} s of audio${
-        usdPerMinute !== undefined ? ` × $${usdPerMinute}/min` : ''
-      }; group ratio ${groupRatio}`,
+    const chargeFor = (priced: string): MediaCharge => {
+      const usdPerMinute = TRANSCRIPTION_USD_PER_MINUTE[priced];
+      return {
+        quota:
+          usdPerMinute !== undefined
+            ? transcriptionQuota(usdPerMinute, seconds, groupRatio)
+            : Math.max(
+                1,
+                Math.ceil(
+                  seconds * AUDIO_TOKENS_PER_SECOND * ratios.price(priced).modelRatio * groupRatio - 1e-9,
+                ),
+              ),
+        promptTokens: audioTokens,
+        completionTokens: 0,
+        note: `${kind.slice(0, -1)}: ${seconds.toFixed(3)} s of audio${
+          usdPerMinute !== undefined ? ` × $${usdPerMinute}/min` : ''
+        }; group ratio ${groupRatio}`,
+      };
     };
     return {
       endpoint: kind,
       model,
-      hold: quota,
+      hold: chargeFor(model).quota,
       accepts: speaksOpenAi,
       build: ({ channel, upstreamModel }) => {
         const encoded = encodeMultipart({ ...form.fields, model: upstreamModel }, form.files);
         return openAiCompatibleRequest(channel, `/v1/audio/${kind}`, encoded.body, encoded.contentType);
       },
-      answer: async (response, res) => {
+      answer: async (response, res, { upstreamModel }) => {
         const text = await response.body.text();
         res
           .status(200)
           .setHeader('Content-Type', String(response.headers['content-type'] ?? 'application/json'));
         res.end(text);
-        return charge;
+        return chargeFor(TRANSCRIPTION_USD_PER_MINUTE[upstreamModel] !== undefined ? upstreamModel : model);
       },
     };
   };
