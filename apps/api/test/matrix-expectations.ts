@@ -15,10 +15,19 @@ import {
   WEATHER_TOOL,
 } from '@one-api/llm-testing';
 
+import { bedrockUsage, checkBedrockClaude, checkBedrockConverse, type BedrockColumn } from './matrix-bedrock';
+
 type Obj = Record<string, any>;
 
 /** The upstream protocols a matrix column's channel speaks. */
-export type ChannelProtocol = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini' | 'cohere';
+export type ChannelProtocol =
+  | 'openai-chat'
+  | 'openai-responses'
+  | 'anthropic'
+  | 'gemini'
+  | 'cohere'
+  | 'bedrock-converse'
+  | 'bedrock-claude';
 
 export interface MatrixColumn {
   /** the model the client asks for */
@@ -497,6 +506,17 @@ function checkCohere(variant: MatrixVariant, caller: Obj, sent: RecordedRequest,
   }
 }
 
+/** A Bedrock column's signing identity: config ak / region, else the key AK|SK|REGION. */
+function bedrockColumn(column: MatrixColumn): BedrockColumn {
+  const [ak, , region] = column.channelKey.split('|');
+  const config = column.config ?? {};
+  return {
+    upstreamModel: column.upstreamModel,
+    accessKeyId: (config.ak as string | undefined) ?? ak,
+    region: (config.region as string | undefined) ?? region,
+  };
+}
+
 /** The native request the fake received: path, auth, model after mapping, system placement, tools, history, stream. */
 export function checkNativeRequest(
   variant: MatrixVariant,
@@ -509,6 +529,10 @@ export function checkNativeRequest(
   else if (column.protocol === 'openai-responses') checkOpenAiResponses(variant, cell.request, sent, column);
   else if (column.protocol === 'anthropic') checkAnthropic(variant, cell.request, sent, column);
   else if (column.protocol === 'cohere') checkCohere(variant, cell.request, sent, column);
+  else if (column.protocol === 'bedrock-converse')
+    checkBedrockConverse(variant, cell.request, sent, bedrockColumn(column));
+  else if (column.protocol === 'bedrock-claude')
+    checkBedrockClaude(variant, cell.request, sent, bedrockColumn(column));
   else checkGemini(variant, cell.request, sent, column);
 }
 
@@ -532,6 +556,8 @@ export function providerUsage(
       completion: u.output_tokens,
     };
   }
+  if (column.protocol === 'bedrock-converse' || column.protocol === 'bedrock-claude')
+    return bedrockUsage(column.protocol, sent);
   if (column.protocol === 'cohere') {
     const u = predictCohereUsage(sent.body);
     return { prompt: u.input, completion: u.output };

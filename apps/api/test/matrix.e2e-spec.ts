@@ -7,7 +7,10 @@ import {
   type MatrixVariant,
   matrixTotals,
   runCell,
+  FAKE_BEDROCK_ACCESS_KEY_ID,
+  FAKE_BEDROCK_SECRET_ACCESS_KEY,
   startFakeAnthropic,
+  startFakeBedrock,
   startFakeCohere,
   startFakeGemini,
   startFakeOpenAI,
@@ -80,6 +83,23 @@ const COLUMNS: MatrixColumn[] = [
     protocol: 'cohere',
     channelKey: 'co-fake-cohere',
   },
+  {
+    // AWS Bedrock through Converse, credentials in the channel config (ak / sk / region)
+    model: 'amazon.nova-lite-v1:0',
+    upstreamModel: 'amazon.nova-lite-v1:0',
+    channelType: 33,
+    protocol: 'bedrock-converse',
+    channelKey: 'credentials-in-config',
+    config: { ak: FAKE_BEDROCK_ACCESS_KEY_ID, sk: FAKE_BEDROCK_SECRET_ACCESS_KEY, region: 'us-east-1' },
+  },
+  {
+    // Claude on AWS Bedrock through InvokeModel, a cross-region inference profile id, credentials as the key AK|SK|REGION
+    model: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    upstreamModel: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    channelType: 33,
+    protocol: 'bedrock-claude',
+    channelKey: `${FAKE_BEDROCK_ACCESS_KEY_ID}|${FAKE_BEDROCK_SECRET_ACCESS_KEY}|us-east-1`,
+  },
 ];
 
 describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and DeepSeek channels', () => {
@@ -96,6 +116,8 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
     fakes.set('gemini-2.5-flash', await startFakeGemini({ apiKey: 'AIza-fake-gemini' }));
     fakes.set('deepseek-chat', await startFakeOpenAI({ apiKey: 'sk-fake-deepseek' }));
     fakes.set('command-r-plus', await startFakeCohere({ apiKey: 'co-fake-cohere' }));
+    fakes.set('amazon.nova-lite-v1:0', await startFakeBedrock());
+    fakes.set('us.anthropic.claude-haiku-4-5-20251001-v1:0', await startFakeBedrock());
     t = await startTestApp();
     const root = await t.login('root', '123456');
     for (const c of COLUMNS) {
