@@ -35,7 +35,8 @@ export function bedrockCredentials(channel: Pick<UpstreamChannel, 'key' | 'confi
     );
   }
   if (!REGION.test(region)) {
-    throw credentialError(`the AWS Bedrock channel's region "${region}" is not an AWS region name`);
+    // The value is not echoed: the message may reach callers, and a misplaced secret must not.
+    throw credentialError("the AWS Bedrock channel's region is not an AWS region name such as us-east-1");
   }
   return { accessKeyId, secretAccessKey, region };
 }
