@@ -16,6 +16,7 @@ import {
 } from '@one-api/llm-testing';
 
 import { bedrockUsage, checkBedrockClaude, checkBedrockConverse, type BedrockColumn } from './matrix-bedrock';
+import { asPlainProviderRequest, CLOUD_PROTOCOLS } from './matrix-vertex-azure';
 
 type Obj = Record<string, any>;
 
@@ -27,7 +28,11 @@ export type ChannelProtocol =
   | 'gemini'
   | 'cohere'
   | 'bedrock-converse'
-  | 'bedrock-claude';
+  | 'bedrock-claude'
+  | 'azure-chat'
+  | 'azure-responses'
+  | 'vertex-gemini'
+  | 'vertex-anthropic';
 
 export interface MatrixColumn {
   /** the model the client asks for */
@@ -334,7 +339,7 @@ function checkAnthropic(
   expect(sent.headers['x-api-key']).toBe(column.channelKey);
   expect(sent.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   const body = sent.body as Obj;
-  if (variant.format === 'claude') {
+  if (variant.format === 'claude' && column.channelType !== 42) {
     // passthrough: the caller's body, byte for byte but for the mapped model
     expect(sent.rawBody).toBe(JSON.stringify({ ...caller, model: column.upstreamModel }));
     return;
@@ -342,10 +347,11 @@ function checkAnthropic(
   expect(body.model).toBe(column.upstreamModel);
   expect(body.stream === true).toBe(variant.stream);
   const sampling = callerSampling(variant, caller);
-  // Anthropic's newer models take temperature or top_p, not both: temperature wins
+  // Anthropic's newer models take temperature or top_p, not both: temperature wins — unless the caller, speaking
+  // Claude's own format (converted only on Vertex), sent both
   expect({ temperature: body.temperature, top_p: body.top_p, max_tokens: body.max_tokens }).toEqual({
     temperature: sampling.temperature,
-    top_p: undefined,
+    top_p: variant.format === 'claude' ? sampling.topP : undefined,
     max_tokens: sampling.maxTokens,
   });
   const messages = body.messages as Obj[];
@@ -379,16 +385,18 @@ function checkAnthropic(
   if (variant.expectation === 'tool_history') {
     const assistantIndex = messages.findIndex((m) => m.role === 'assistant');
     const use = (messages[assistantIndex].content as Obj[]).find((b) => b.type === 'tool_use')!;
+    // a Claude caller's own tool_use id (only converted on Vertex), else the chat one made to fit
+    const id = variant.format === 'claude' ? HISTORY_CALL_IDS.claude : HISTORY_CALL_IDS.chat;
     expect(use).toEqual({
       type: 'tool_use',
-      id: HISTORY_CALL_IDS.chat,
+      id,
       name: WEATHER_TOOL,
       input: HISTORY_ARGUMENTS,
     });
     const next = messages[assistantIndex + 1];
     expect(next.role).toBe('user');
     const result = (next.content as Obj[]).find((b) => b.type === 'tool_result')!;
-    expect(result.tool_use_id).toBe(HISTORY_CALL_IDS.chat);
+    expect(result.tool_use_id).toBe(id);
     expect(textOfParts(result.content)).toContain('"temperature_c":15');
   }
 }
@@ -525,6 +533,12 @@ export function checkNativeRequest(
   column: MatrixColumn,
 ): void {
   expect(sent.method).toBe('POST');
+  const plain = CLOUD_PROTOCOLS[column.protocol] as ChannelProtocol | undefined;
+  if (plain) {
+    // Azure / Vertex: their URLs and auth checked, then the body as the provider whose format it is
+    const request = asPlainProviderRequest(variant, sent, column);
+    return checkNativeRequest(variant, cell, request, { ...column, protocol: plain });
+  }
   if (column.protocol === 'openai-chat') checkOpenAiChat(variant, cell.request, sent, column);
   else if (column.protocol === 'openai-responses') checkOpenAiResponses(variant, cell.request, sent, column);
   else if (column.protocol === 'anthropic') checkAnthropic(variant, cell.request, sent, column);
@@ -541,6 +555,13 @@ export function providerUsage(
   column: MatrixColumn,
   sent: RecordedRequest,
 ): { prompt: number; completion: number } {
+  const plain = CLOUD_PROTOCOLS[column.protocol] as ChannelProtocol | undefined;
+  if (plain === 'anthropic')
+    return providerUsage(
+      { ...column, protocol: plain },
+      { ...sent, body: { ...(sent.body as Obj), model: column.upstreamModel } },
+    );
+  if (plain) return providerUsage({ ...column, protocol: plain }, sent);
   if (column.protocol === 'openai-chat') {
     const u = predictChatUsage(sent.body as never);
     return { prompt: u.prompt_tokens, completion: u.completion_tokens };

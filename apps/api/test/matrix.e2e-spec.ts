@@ -9,7 +9,11 @@ import {
   runCell,
   FAKE_BEDROCK_ACCESS_KEY_ID,
   FAKE_BEDROCK_SECRET_ACCESS_KEY,
+  FAKE_VERTEX_TOKEN_PATH,
+  type FakeVertex,
   startFakeAnthropic,
+  startFakeAzureOpenAI,
+  startFakeVertex,
   startFakeBedrock,
   startFakeCohere,
   startFakeGemini,
@@ -100,7 +104,54 @@ const COLUMNS: MatrixColumn[] = [
     protocol: 'bedrock-claude',
     channelKey: `${FAKE_BEDROCK_ACCESS_KEY_ID}|${FAKE_BEDROCK_SECRET_ACCESS_KEY}|us-east-1`,
   },
+  {
+    // Gemini on Vertex AI: service-account token exchange, publisher model URL of the channel's location
+    model: 'vertex-gemini-2.5-flash',
+    upstreamModel: 'gemini-2.5-flash',
+    channelType: 42,
+    protocol: 'vertex-gemini',
+    channelKey: 'service-account-in-config',
+    config: { region: 'global', vertex_ai_project_id: 'fake-vertex-project' },
+  },
+  {
+    // Claude on Vertex AI: rawPredict / streamRawPredict with anthropic_version in the body
+    model: 'vertex-claude-haiku-4-5',
+    upstreamModel: 'claude-haiku-4-5@20251001',
+    channelType: 42,
+    protocol: 'vertex-anthropic',
+    channelKey: 'service-account-in-config',
+    config: { region: 'us-east5', vertex_ai_project_id: 'fake-vertex-project' },
+  },
+  {
+    // Azure OpenAI chat: deployment URL (dots removed), api-version, api-key
+    model: 'azure-gpt-4.1-mini',
+    upstreamModel: 'gpt-4.1-mini',
+    channelType: 3,
+    protocol: 'azure-chat',
+    channelKey: 'azure-fake-key-chat',
+    config: { api_version: '2024-10-21' },
+  },
+  {
+    // Azure OpenAI with a GPT-5 model: every caller format goes through Azure's Responses API
+    model: 'azure-gpt-5-mini',
+    upstreamModel: 'gpt-5-mini',
+    channelType: 3,
+    protocol: 'azure-responses',
+    channelKey: 'azure-fake-key-responses',
+    config: { api_version: '2025-04-01-preview' },
+  },
 ];
+
+/** The channel config, with a Vertex column's service account (the key pair its fake made at start). */
+function channelConfig(column: MatrixColumn, fake: FakeProvider): Record<string, unknown> | undefined {
+  if (column.channelType !== 42) return column.config;
+  return { ...column.config, vertex_ai_adc: (fake as FakeVertex).serviceAccount.text };
+}
+
+/** What the fake received for the model itself (a Vertex fake also answers the token exchange, cached afterwards). */
+function nativeRequests(fake: FakeProvider) {
+  return fake.requests.filter((r) => r.path !== FAKE_VERTEX_TOKEN_PATH);
+}
 
 describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and DeepSeek channels', () => {
   let t: TestApp;
@@ -118,6 +169,13 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
     fakes.set('command-r-plus', await startFakeCohere({ apiKey: 'co-fake-cohere' }));
     fakes.set('amazon.nova-lite-v1:0', await startFakeBedrock());
     fakes.set('us.anthropic.claude-haiku-4-5-20251001-v1:0', await startFakeBedrock());
+    fakes.set('vertex-gemini-2.5-flash', await startFakeVertex({ location: 'global' }));
+    fakes.set('vertex-claude-haiku-4-5', await startFakeVertex({ location: 'us-east5' }));
+    fakes.set(
+      'azure-gpt-4.1-mini',
+      await startFakeAzureOpenAI({ apiKey: 'azure-fake-key-chat', apiVersion: '2024-10-21' }),
+    );
+    fakes.set('azure-gpt-5-mini', await startFakeAzureOpenAI({ apiKey: 'azure-fake-key-responses' }));
     t = await startTestApp();
     const root = await t.login('root', '123456');
     for (const c of COLUMNS) {
@@ -130,7 +188,7 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
           base_url: fakes.get(c.model)!.url,
           models: c.model,
           model_mapping: c.upstreamModel === c.model ? '' : JSON.stringify({ [c.model]: c.upstreamModel }),
-          ...(c.config ? { config: JSON.stringify(c.config) } : {}),
+          ...(c.config ? { config: JSON.stringify(channelConfig(c, fakes.get(c.model)!)) } : {}),
         } as ChannelInput),
       );
     }
@@ -193,9 +251,9 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
     // exactly one native request, to this column's fake only
     const fake = fakes.get(column.model)!;
     for (const [model, other] of fakes)
-      if (other !== fake) expect([model, other.requests]).toEqual([model, []]);
-    expect(fake.requests).toHaveLength(1);
-    const sent = fake.requests[0];
+      if (other !== fake) expect([model, nativeRequests(other)]).toEqual([model, []]);
+    expect(nativeRequests(fake)).toHaveLength(1);
+    const sent = nativeRequests(fake)[0];
     checkNativeRequest(variant, cell, sent, column);
 
     // one consume log, billed from the provider's usage; the caller saw the same numbers

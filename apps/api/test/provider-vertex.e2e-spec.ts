@@ -8,6 +8,17 @@ import { createChannel, createKey, settled, sleep } from './relay-fixtures';
 
 type Agent = Awaited<ReturnType<TestApp['login']>>;
 
+/** The SDK's error for a call that must fail. */
+async function failureOf(call: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof OpenAI.APIError) return error;
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
+
 /**
  * Vertex AI channels (type 42) end to end: the gateway signs a JWT with the channel's service account, exchanges it
  * at the account's own token_uri (the fake checks the RS256 signature with the public key, the audience and the
@@ -172,10 +183,9 @@ describe('Vertex AI channel (type 42): service-account tokens, Gemini and Claude
       vertex_ai_project_id: fake.projectId,
       vertex_ai_adc: JSON.stringify(forged),
     });
-    const failure = await openai.chat.completions
-      .create({ model: 'gemini-bad-sa', messages: [{ role: 'user', content: 'x' }] })
-      .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
-    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    const failure = await failureOf(
+      openai.chat.completions.create({ model: 'gemini-bad-sa', messages: [{ role: 'user', content: 'x' }] }),
+    );
     const email = fake.serviceAccount.json.client_email;
     const expected = `the Vertex AI access token was refused for ${email}: invalid_grant: Invalid JWT Signature.`;
     expect(failure.status).toBe(502);
@@ -209,9 +219,9 @@ describe('Vertex AI channel (type 42): service-account tokens, Gemini and Claude
     const fake = await startFakeVertex();
     fakes.push(fake);
     await vertexChannel('vertex-empty', 'gemini-no-sa', { region: 'us-central1', vertex_ai_project_id: 'p' });
-    const failure = await openai.chat.completions
-      .create({ model: 'gemini-no-sa', messages: [{ role: 'user', content: 'x' }] })
-      .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    const failure = await failureOf(
+      openai.chat.completions.create({ model: 'gemini-no-sa', messages: [{ role: 'user', content: 'x' }] }),
+    );
     expect(failure.status).toBe(502);
     expect(failure.message).toContain('the Vertex AI channel has no service account');
     expect(fake.requests).toEqual([]);
