@@ -59,6 +59,13 @@ describe('Bedrock model ids and URLs', () => {
     }
   });
 
+  it("Anthropic's model names become Bedrock foundation model ids", () => {
+    expect(bedrockModelId('claude-3-5-sonnet-20241022', {})).toBe(
+      'anthropic.claude-3-5-sonnet-20241022-v2:0',
+    );
+    expect(bedrockModelId('claude-haiku-4-5-20251001', {})).toBe('anthropic.claude-haiku-4-5-20251001-v1:0');
+  });
+
   it('inference_profile_arn_map (object or JSON text) maps a model name to an ARN', () => {
     const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3';
     expect(bedrockModelId('claude-prod', { inference_profile_arn_map: { 'claude-prod': arn } })).toBe(arn);

@@ -11,13 +11,34 @@ function arnMap(config: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * The `modelId` of the call: the ARN `inference_profile_arn_map` names for the model, else the model itself —
- * foundation model ids (`amazon.nova-lite-v1:0`) and cross-region profile ids (`us.`, `eu.`, `apac.`, `global.`
- * + model id) are used as given.
+ * Anthropic's own model names (the channel type's catalogue) → Bedrock foundation model ids, as One API maps them,
+ * so a channel listing `claude-3-5-sonnet-20241022` works without a model mapping. Models that Bedrock serves only
+ * through an inference profile need the profile id (`us.anthropic...`) as the model or in the model mapping.
+ */
+export const BEDROCK_CLAUDE_IDS: Readonly<Record<string, string>> = {
+  'claude-3-haiku-20240307': 'anthropic.claude-3-haiku-20240307-v1:0',
+  'claude-3-sonnet-20240229': 'anthropic.claude-3-sonnet-20240229-v1:0',
+  'claude-3-opus-20240229': 'anthropic.claude-3-opus-20240229-v1:0',
+  'claude-3-5-haiku-20241022': 'anthropic.claude-3-5-haiku-20241022-v1:0',
+  'claude-3-5-sonnet-20240620': 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+  'claude-3-5-sonnet-20241022': 'anthropic.claude-3-5-sonnet-20241022-v2:0',
+  'claude-3-7-sonnet-20250219': 'anthropic.claude-3-7-sonnet-20250219-v1:0',
+  'claude-sonnet-4-20250514': 'anthropic.claude-sonnet-4-20250514-v1:0',
+  'claude-opus-4-20250514': 'anthropic.claude-opus-4-20250514-v1:0',
+  'claude-opus-4-1-20250805': 'anthropic.claude-opus-4-1-20250805-v1:0',
+  'claude-sonnet-4-5-20250929': 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+  'claude-haiku-4-5-20251001': 'anthropic.claude-haiku-4-5-20251001-v1:0',
+};
+
+/**
+ * The `modelId` of the call: the ARN `inference_profile_arn_map` names for the model, else the Bedrock id of an
+ * Anthropic model name, else the model itself — foundation model ids (`amazon.nova-lite-v1:0`) and cross-region
+ * profile ids (`us.`, `eu.`, `apac.`, `global.` + model id) are used as given.
  */
 export function bedrockModelId(model: string, config: Record<string, unknown>): string {
   const mapped = arnMap(config)[model];
-  return typeof mapped === 'string' && mapped.trim() !== '' ? mapped.trim() : model;
+  if (typeof mapped === 'string' && mapped.trim() !== '') return mapped.trim();
+  return BEDROCK_CLAUDE_IDS[model] ?? model;
 }
 
 /**
