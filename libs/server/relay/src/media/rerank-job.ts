@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { countTextTokens, tryParseJson } from '@one-api/llm-core';
+import { buildCohereRerankRequest, parseCohereRerankResponse } from '@one-api/llm-providers';
 import {
   RatioTablesService,
   RERANK_USD_PER_1K_SEARCHES,
@@ -7,14 +8,20 @@ import {
   rerankSearchQuota,
   rerankTokenQuota,
 } from '@one-api/server-billing';
+import { parseChannelConfig } from '../channel-adapters.service';
 import { relayErrors } from '../relay-error';
+import { parseOpenAiUpstreamError } from '../upstream-errors';
 import {
+  MediaAttemptContext,
   MediaCharge,
   MediaJob,
   MediaJobFactory,
   openAiCompatibleRequest,
   speaksOpenAi,
 } from './media-relay.service';
+
+/** Channels reached through the native Cohere adapter (`/v2/rerank` with its own request and answer). */
+const speaksCohere = (context: MediaAttemptContext) => context.adapter?.format === 'cohere';
 
 /** Cohere's unit: one search is one query over at most 100 documents. */
 const DOCUMENTS_PER_SEARCH = 100;
@@ -96,7 +103,8 @@ export function rerankCharge(
  * POST /v1/rerank (and /v2/rerank): `{model, query, documents, top_n, return_documents}` →
  * `{results: [{index, relevance_score, document?}], usage | meta}`. Served by OpenAI-compatible channels that
  * expose /v1/rerank (Jina, SiliconFlow, DeepInfra, Fireworks, a Cohere-compatible proxy); the answer is passed
- * through as the provider gave it.
+ * through as the provider gave it. Cohere channels (type 35) are reached natively: `/v2/rerank`, the answer rebuilt in
+ * the same shape (documents added back when return_documents is not false) with Cohere's billed search units.
  */
 export function rerankJob(req: Request, ratios: RatioTablesService): MediaJobFactory {
   return async ({ groupRatio }): Promise<MediaJob> => {
@@ -126,16 +134,60 @@ export function rerankJob(req: Request, ratios: RatioTablesService): MediaJobFac
       endpoint: 'rerank',
       model,
       hold: rerankCharge(model, undefined, estimate, ratios, groupRatio).quota,
-      accepts: speaksOpenAi,
-      build: ({ channel, upstreamModel }) =>
-        openAiCompatibleRequest(
+      accepts: (context) => speaksOpenAi(context) || speaksCohere(context),
+      build: (context) => {
+        const { channel, upstreamModel } = context;
+        if (speaksCohere(context)) {
+          const http = buildCohereRerankRequest(
+            {
+              model: upstreamModel,
+              query: payload.query as string,
+              documents: documents.map((doc) => ({ text: documentText(doc) })),
+              topN: payload.top_n as number | undefined,
+            },
+            {
+              type: channel.type,
+              baseUrl: channel.baseUrl ?? '',
+              key: channel.key ?? '',
+              config: parseChannelConfig(channel.config),
+              other: channel.other ?? undefined,
+            },
+          );
+          return { url: http.url, headers: http.headers, body: http.body };
+        }
+        return openAiCompatibleRequest(
           channel,
           '/v1/rerank',
           JSON.stringify({ ...payload, model: upstreamModel }),
           'application/json',
-        ),
-      answer: async (response, res) => {
+        );
+      },
+      parseError: (context, status, text) =>
+        context.adapter && speaksCohere(context)
+          ? context.adapter.parseError(status, text)
+          : parseOpenAiUpstreamError(status, text),
+      answer: async (response, res, context) => {
         const text = await response.body.text();
+        if (speaksCohere(context)) {
+          const parsed = parseCohereRerankResponse(tryParseJson(text));
+          const withDocuments = payload.return_documents !== false;
+          const meta = {
+            billed_units: {
+              ...(parsed.searchUnits !== undefined ? { search_units: parsed.searchUnits } : {}),
+              ...(parsed.inputTokens !== undefined ? { input_tokens: parsed.inputTokens } : {}),
+            },
+          };
+          res.status(200).json({
+            id: parsed.id,
+            results: parsed.results.map((r) => ({
+              index: r.index,
+              relevance_score: r.relevanceScore,
+              ...(withDocuments ? { document: { text: documentText(documents[r.index]) } } : {}),
+            })),
+            meta,
+          });
+          return rerankCharge(model, { meta }, estimate, ratios, groupRatio);
+        }
         res
           .status(200)
           .setHeader('Content-Type', String(response.headers['content-type'] ?? 'application/json'));
