@@ -18,6 +18,9 @@ export const MODEL_PRICES_USD_PER_1M: Record<string, readonly [input: number, ou
   'gpt-4o-2024-11-20': [2.5, 10],
   'gpt-4o-mini': [0.15, 0.6],
   'gpt-4o-mini-2024-07-18': [0.15, 0.6],
+  // search models: tokens as their base model, plus a per-call fee (media-pricing.ts WEB_SEARCH_USD_PER_1K_CALLS)
+  'gpt-4o-search-preview': [2.5, 10],
+  'gpt-4o-mini-search-preview': [0.15, 0.6],
   'chatgpt-4o-latest': [5, 15],
   'gpt-4.1': [2, 8],
   'gpt-4.1-mini': [0.4, 1.6],

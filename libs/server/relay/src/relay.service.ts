@@ -29,6 +29,7 @@ import {
   RatioTablesService,
   ratioLogText,
   SettlementWriter,
+  webSearchFeeQuota,
 } from '@one-api/server-billing';
 import { AppConfig } from '@one-api/server-config';
 import type { Channel } from '@one-api/server-db';
@@ -611,8 +612,14 @@ export class RelayService {
   private settleUsage(state: RequestState, attempt: Attempt, usage: BilledUsage, note?: string): void {
     const price = this.ratios.price(attempt.plan.upstreamModel, attempt.channel.type);
     const groupRatio = this.ratios.groupRatio(state.principal.user.group);
-    const quota = computeQuota(usage, price, groupRatio);
-    const content = ratioLogText(price, groupRatio) + (note ? `; ${note}` : '');
+    // OpenAI's search models add a fee per call (by web_search_options.search_context_size) on top of the tokens.
+    const searchFee =
+      state.endpoint.kind === 'chat'
+        ? webSearchFeeQuota(attempt.plan.upstreamModel, state.payload, groupRatio)
+        : 0;
+    const quota = computeQuota(usage, price, groupRatio) + searchFee;
+    const content =
+      ratioLogText(price, groupRatio) + (searchFee ? `; web search fee ${searchFee}` : '') + (note ? `; ${note}` : '');
     this.settle(
       state,
       attempt.channel,
