@@ -2,7 +2,7 @@
  * `npm run fake-providers` — starts the fake OpenAI by hand (or for the benchmark).
  *
  *   node libs/llm/testing/dist/cli.js [--port 4010] [--host 127.0.0.1] [--latency-ms 150] [--chunk-delay-ms 30]
- *                                     [--api-key KEY] [--zero-latency] [--no-record]
+ *                                     [--api-key KEY] [--zero-latency] [--no-record] [--provider openai|bedrock]
  *
  * PORT sets the port when --port is absent (default 4010). By default it paces answers like a real model
  * (150 ms before the first byte, 30 ms between stream chunks); `--zero-latency` answers at once and keeps no
@@ -10,6 +10,16 @@
  */
 import type { FakeProvider } from './core/fake-server';
 import { type FakeOpenAIOptions, startFakeOpenAI } from './openai/fake-openai';
+import {
+  FAKE_BEDROCK_ACCESS_KEY_ID,
+  FAKE_BEDROCK_REGION,
+  FAKE_BEDROCK_SECRET_ACCESS_KEY,
+  startFakeBedrock,
+} from './bedrock/fake-bedrock';
+
+/** The fakes the CLI can start (OpenAI unless `--provider` says otherwise). */
+export type CliProvider = 'openai' | 'bedrock';
+export type CliOptions = FakeOpenAIOptions & { provider?: CliProvider };
 
 export const DEFAULT_CLI_PORT = 4010;
 export const MANUAL_LATENCY_MS = 150;
@@ -17,7 +27,7 @@ export const MANUAL_CHUNK_DELAY_MS = 30;
 
 const USAGE =
   'usage: fake-providers [--port N] [--host H] [--latency-ms N] [--chunk-delay-ms N] [--api-key KEY] ' +
-  '[--zero-latency] [--no-record]';
+  '[--zero-latency] [--no-record] [--provider openai|bedrock]';
 
 function intArg(name: string, value: string | undefined): number {
   if (value === undefined || !/^\d+$/.test(value))
@@ -26,8 +36,8 @@ function intArg(name: string, value: string | undefined): number {
 }
 
 /** Turns argv (without node and script) and the environment into fake options. Throws on a bad argument. */
-export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): FakeOpenAIOptions {
-  const opts: FakeOpenAIOptions = {
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliOptions {
+  const opts: CliOptions = {
     port: env.PORT ? intArg('PORT', env.PORT) : DEFAULT_CLI_PORT,
     host: '127.0.0.1',
     latencyMs: MANUAL_LATENCY_MS,
@@ -65,6 +75,13 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
       case '--no-record':
         opts.record = false;
         break;
+      case '--provider': {
+        const provider = value();
+        if (provider !== 'openai' && provider !== 'bedrock')
+          throw new Error(`--provider expects openai or bedrock\n${USAGE}`);
+        opts.provider = provider;
+        break;
+      }
       case '--help':
       case '-h':
         throw new Error(USAGE);
@@ -80,7 +97,15 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   return opts;
 }
 
-export function describe(fake: FakeProvider, opts: FakeOpenAIOptions): string {
+export function describe(fake: FakeProvider, opts: CliOptions): string {
+  if (opts.provider === 'bedrock') {
+    return [
+      `fake-bedrock listening on ${fake.url}`,
+      `  channel type 33: base URL ${fake.url}, key ${FAKE_BEDROCK_ACCESS_KEY_ID}|${FAKE_BEDROCK_SECRET_ACCESS_KEY}|${FAKE_BEDROCK_REGION} (SigV4 verified)`,
+      `  latency ${opts.latencyMs ?? 0} ms, chunk delay ${opts.chunkDelayMs ?? 0} ms, recording ${opts.record === false ? 'off' : 'on'}`,
+      `  faults: ${fake.url}/_fault/<429|500|503|400|hang|refuse|cut:N|slow:MS>/model/...`,
+    ].join('\n');
+  }
   return [
     `fake-openai listening on ${fake.url}`,
     `  OpenAI base URL: ${fake.url}/v1 (any non-empty bearer key${opts.apiKey ? ' other than the configured one is refused' : ''})`,
@@ -91,7 +116,7 @@ export function describe(fake: FakeProvider, opts: FakeOpenAIOptions): string {
 
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<FakeProvider> {
   const opts = parseCliArgs(argv, env);
-  const fake = await startFakeOpenAI(opts);
+  const fake = opts.provider === 'bedrock' ? await startFakeBedrock(opts) : await startFakeOpenAI(opts);
   process.stdout.write(`${describe(fake, opts)}\n`);
   return fake;
 }
