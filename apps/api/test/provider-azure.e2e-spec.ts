@@ -27,7 +27,7 @@ describe('Azure OpenAI channel (type 3): deployment URLs, api-version, api-key',
       name: 'azure',
       key: AZURE_KEY,
       base_url: fake.url,
-      models: 'gpt-4.1-mini,text-embedding-3-small,gpt-5-mini',
+      models: 'gpt-4.1-mini,text-embedding-3-small,gpt-5-mini,dall-e-3,tts-1',
       config: JSON.stringify({ api_version: API_VERSION }),
     });
     // One API kept the api-version in the `other` column before config existed
@@ -129,5 +129,28 @@ describe('Azure OpenAI channel (type 3): deployment URLs, api-version, api-key',
     request = sent();
     expect(request.path).toBe('/openai/v1/responses');
     expect(request.body).toMatchObject({ model: 'gpt-5-mini', input: 'responses caller' });
+  });
+
+  it('sends images and audio to their deployments too', async () => {
+    const image = await openai.images.generate({
+      model: 'dall-e-3',
+      prompt: 'a lighthouse',
+      size: '1024x1024',
+    });
+    expect(image.data?.length).toBe(1);
+    let request = sent();
+    expect(request.path).toBe('/openai/deployments/dall-e-3/images/generations');
+    expect(request.query.get('api-version')).toBe(API_VERSION);
+
+    fake.clear();
+    const speech = await openai.audio.speech.create({
+      model: 'tts-1',
+      voice: 'alloy',
+      input: 'hello from azure',
+    });
+    expect((await speech.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    request = sent();
+    expect(request.path).toBe('/openai/deployments/tts-1/audio/speech');
+    expect(request.query.get('api-version')).toBe(API_VERSION);
   });
 });

@@ -106,6 +106,7 @@ export function speechJob(req: Request, ratios: RatioTablesService): MediaJobFac
           '/v1/audio/speech',
           JSON.stringify({ ...payload, model: upstreamModel }),
           'application/json',
+          upstreamModel,
         ),
       answer: async (response, res, { upstreamModel }) => {
         const ending = await pipeBody(response, res);
@@ -164,7 +165,13 @@ export function transcriptionJob(
       accepts: speaksOpenAi,
       build: ({ channel, upstreamModel }) => {
         const encoded = encodeMultipart({ ...form.fields, model: upstreamModel }, form.files);
-        return openAiCompatibleRequest(channel, `/v1/audio/${kind}`, encoded.body, encoded.contentType);
+        return openAiCompatibleRequest(
+          channel,
+          `/v1/audio/${kind}`,
+          encoded.body,
+          encoded.contentType,
+          upstreamModel,
+        );
       },
       answer: async (response, res, { upstreamModel }) => {
         const text = await response.body.text();

@@ -120,6 +120,7 @@ export function imageGenerationJob(req: Request, ratios: RatioTablesService): Me
           '/v1/images/generations',
           JSON.stringify({ ...payload, model: upstreamModel }),
           'application/json',
+          upstreamModel,
         ),
       answer: (response, res, { upstreamModel }) =>
         imageAnswer(order, upstreamModel, response, res, ratios, groupRatio),
@@ -148,7 +149,13 @@ export function imageEditJob(
       accepts: speaksOpenAi,
       build: ({ channel, upstreamModel }) => {
         const encoded = encodeMultipart({ ...form.fields, model: upstreamModel }, form.files);
-        return openAiCompatibleRequest(channel, '/v1/images/edits', encoded.body, encoded.contentType);
+        return openAiCompatibleRequest(
+          channel,
+          '/v1/images/edits',
+          encoded.body,
+          encoded.contentType,
+          upstreamModel,
+        );
       },
       answer: (response, res, { upstreamModel }) =>
         imageAnswer(order, upstreamModel, response, res, ratios, groupRatio),

@@ -13,7 +13,7 @@ import {
 } from '@one-api/server-billing';
 import type { Channel } from '@one-api/server-db';
 import { OptionsService } from '@one-api/server-options';
-import { ChannelAdapters } from '../channel-adapters.service';
+import { ChannelAdapters, parseChannelConfig } from '../channel-adapters.service';
 import { Candidate, pickCandidate } from '../channel-picker';
 import { RelayAuthService, RelayPrincipal } from '../relay-auth.service';
 import { RelayDirectory } from '../relay-directory.service';
@@ -68,19 +68,30 @@ export interface MediaJob {
 /** Builds the job once the caller is known (its group prices the hold). Throws RelayError for bad input. */
 export type MediaJobFactory = (input: { principal: RelayPrincipal; groupRatio: number }) => Promise<MediaJob>;
 
-/** The OpenAI-compatible request to a channel: `{base}{path}` with the channel key as a bearer token. */
+/**
+ * The OpenAI-compatible request to a channel: `{base}{path}` by the vendor's URL rule with the channel key as a
+ * bearer token — on Azure, the deployment URL of `upstreamModel` with the api-version, and the key in `api-key`.
+ */
 export function openAiCompatibleRequest(
   channel: Channel,
   path: string,
   body: string | Buffer,
   contentType: string,
+  upstreamModel?: string,
 ): MediaUpstreamRequest {
+  const vendor = vendorOrDefault(channel.type);
   return {
-    url: upstreamUrl(channel.type, channel.baseUrl ?? '', path),
+    url: upstreamUrl(channel.type, channel.baseUrl ?? '', path, {
+      model: upstreamModel,
+      config: parseChannelConfig(channel.config),
+      other: channel.other,
+    }),
     headers: {
       'content-type': contentType,
-      authorization: `Bearer ${channel.key ?? ''}`,
-      ...(vendorOrDefault(channel.type).headers ?? {}),
+      ...(vendor.auth === 'api-key'
+        ? { 'api-key': channel.key ?? '' }
+        : { authorization: `Bearer ${channel.key ?? ''}` }),
+      ...(vendor.headers ?? {}),
     },
     body,
   };
