@@ -7,5 +7,6 @@ export * from './cohere';
 export * from './ollama';
 export * from './zhipu';
 export * from './ali';
+export * from './baidu';
 export * from './vertex';
 export * from './registry';

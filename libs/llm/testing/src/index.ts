@@ -96,6 +96,9 @@ export * from './zhipu';
 // Fake Ali DashScope (native text generation).
 export * from './ali';
 
+// Fake Baidu (OAuth token exchange, ERNIE wenxinworkshop chat).
+export * from './baidu';
+
 // Fake Vertex AI (OAuth token endpoint, Gemini generateContent, Claude rawPredict).
 export * from './vertex';
 
