@@ -323,7 +323,10 @@ describe('admin app in Chromium', () => {
     const { usage } = await relayCall(rootKey, 'Bill this one with the new ratio.');
     const expected = computeQuota(
       { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens },
-      { modelRatio: 3.5, completionRatio: defaultCompletionRatios()[MODEL], known: true },
+      resolveModelPrice(
+        { modelRatio: { [MODEL]: 3.5 }, completionRatio: defaultCompletionRatios(), groupRatio: {} },
+        MODEL,
+      ),
       1,
     );
     await page.getByTestId('nav-logs').click();

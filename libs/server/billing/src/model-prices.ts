@@ -102,3 +102,18 @@ export const MODEL_PRICES_USD_PER_1M: Record<string, readonly [input: number, ou
 
 /** Prices of models not in the table: One API's conservative fallback ratio 30 ($60 per 1M tokens). */
 export const UNKNOWN_MODEL_RATIO = 30;
+
+/**
+ * Long-context list prices: above `above` input tokens the whole request is priced at these USD per 1M tokens
+ * (Gemini 2.5 Pro and Claude Sonnet 4 / 4.5 with the 1M-token context charge more for prompts over 200K).
+ */
+export const MODEL_TIERS_USD_PER_1M: Record<
+  string,
+  ReadonlyArray<{ above: number; input: number; output: number }>
+> = {
+  'gemini-2.5-pro': [{ above: 200_000, input: 2.5, output: 15 }],
+  'claude-sonnet-4-20250514': [{ above: 200_000, input: 6, output: 22.5 }],
+  'claude-sonnet-4-0': [{ above: 200_000, input: 6, output: 22.5 }],
+  'claude-sonnet-4-5': [{ above: 200_000, input: 6, output: 22.5 }],
+  'claude-sonnet-4-5-20250929': [{ above: 200_000, input: 6, output: 22.5 }],
+};

@@ -8,8 +8,22 @@ import {
   resolveGroupRatio,
   resolveModelPrice,
 } from './pricing';
+import { applyModelConfig, ChannelModelConfigs, readModelConfigs } from './model-configs';
 
-const RATIO_OPTIONS = ['ModelRatio', 'CompletionRatio', 'GroupRatio'] as const;
+const RATIO_OPTIONS = [
+  'ModelRatio',
+  'CompletionRatio',
+  'GroupRatio',
+  'CachedInputRatio',
+  'CacheWrite5mRatio',
+  'CacheWrite1hRatio',
+] as const;
+
+/** What pricing needs of a channel: its type (for "model(type)" ratios) and its own per-model prices. */
+export interface PricedChannel {
+  type: number;
+  modelConfigs?: string | null;
+}
 
 /**
  * Ratio tables from the ModelRatio / CompletionRatio / GroupRatio options, parsed once per change. Saved tables are
@@ -42,6 +56,10 @@ export class RatioTablesService implements OnModuleInit {
         ...numbers(this.options.getJson('CompletionRatio', {})),
       },
       groupRatio: numbers(this.options.getJson('GroupRatio', { default: 1 })),
+      // Cache prices may be negative (free), so they are read without the non-negative filter.
+      cachedInputRatio: finite(this.options.getJson('CachedInputRatio', {})),
+      cacheWrite5mRatio: finite(this.options.getJson('CacheWrite5mRatio', {})),
+      cacheWrite1hRatio: finite(this.options.getJson('CacheWrite1hRatio', {})),
     };
   }
 
@@ -49,9 +67,44 @@ export class RatioTablesService implements OnModuleInit {
     return resolveModelPrice(this.tables, model, channelType);
   }
 
+  /**
+   * The price of a model on one channel: the channel's model_configs entry for the upstream model (or the model the
+   * caller asked for) over the global price. Parsed configs are kept per channel object, and the relay directory
+   * caches channel objects, so pricing a request reads no database.
+   */
+  priceOnChannel(model: string, channel: PricedChannel, originModel?: string): ModelPrice {
+    const configs = this.channelConfigs(channel);
+    const config = configs[model] ?? (originModel !== undefined ? configs[originModel] : undefined);
+    return applyModelConfig(this.price(model, channel.type), model, config);
+  }
+
+  private readonly parsedConfigs = new WeakMap<
+    PricedChannel,
+    { raw: string; configs: ChannelModelConfigs }
+  >();
+
+  private channelConfigs(channel: PricedChannel): ChannelModelConfigs {
+    const raw = channel.modelConfigs ?? '';
+    if (!raw) return {};
+    const cached = this.parsedConfigs.get(channel);
+    if (cached && cached.raw === raw) return cached.configs;
+    const configs = readModelConfigs(raw);
+    this.parsedConfigs.set(channel, { raw, configs });
+    return configs;
+  }
+
   groupRatio(group: string): number {
     return resolveGroupRatio(this.tables, group);
   }
+}
+
+function finite(value: unknown): Record<string, number> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).filter(
+      (e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]),
+    ),
+  );
 }
 
 function numbers(value: unknown): Record<string, number> {

@@ -21,6 +21,7 @@ import {
 } from '@one-api/llm-codecs';
 import { vendorOrDefault } from '@one-api/llm-providers';
 import {
+  billedTokens,
   computeQuota,
   computeReservation,
   HoldStore,
@@ -28,6 +29,7 @@ import {
   QuotaReservationService,
   RatioTablesService,
   ratioLogText,
+  UsageTokens,
   SettlementWriter,
   webSearchFeeQuota,
 } from '@one-api/server-billing';
@@ -84,10 +86,8 @@ interface RequestState {
   res: Response;
 }
 
-interface BilledUsage {
-  promptTokens: number;
-  completionTokens: number;
-}
+/** Input (cache buckets included) and output tokens a request is charged for. */
+type BilledUsage = UsageTokens;
 
 /**
  * The relay: key → routing → quota hold → upstream call with failover → answer or stream → exactly one settlement
@@ -460,7 +460,7 @@ export class RelayService {
     const usage = PASSTHROUGH_FORMATS[plan.format]?.usageFromBody(text);
     const generative = state.endpoint.kind !== 'embeddings' && state.endpoint.kind !== 'moderations';
     const billed = usage
-      ? { promptTokens: usage.inputTokens, completionTokens: usage.outputTokens }
+      ? billedTokens(usage)
       : {
           promptTokens: state.promptEstimate,
           completionTokens: generative ? countTextTokens(text, plan.upstreamModel) : 0,
@@ -495,7 +495,7 @@ export class RelayService {
     if (!res.destroyed) res.end();
     const usage = forwarder.usage;
     const billed = usage
-      ? { promptTokens: usage.inputTokens, completionTokens: usage.outputTokens }
+      ? billedTokens(usage)
       : {
           promptTokens: state.promptEstimate,
           completionTokens: forwarder.streamedText
@@ -602,7 +602,7 @@ export class RelayService {
     generated: string,
     upstreamModel: string,
   ): BilledUsage {
-    if (usage) return { promptTokens: usage.inputTokens, completionTokens: usage.outputTokens };
+    if (usage) return billedTokens(usage);
     return {
       promptTokens: state.promptEstimate,
       completionTokens: generated ? countTextTokens(generated, upstreamModel) : 0,
@@ -610,7 +610,8 @@ export class RelayService {
   }
 
   private settleUsage(state: RequestState, attempt: Attempt, usage: BilledUsage, note?: string): void {
-    const price = this.ratios.price(attempt.plan.upstreamModel, attempt.channel.type);
+    // The channel's own prices (model_configs) come with the cached channel: no read per request.
+    const price = this.ratios.priceOnChannel(attempt.plan.upstreamModel, attempt.channel, state.model);
     const groupRatio = this.ratios.groupRatio(state.principal.user.group);
     // OpenAI's search models add a fee per call (by web_search_options.search_context_size) on top of the tokens.
     const searchFee =
@@ -619,7 +620,9 @@ export class RelayService {
         : 0;
     const quota = computeQuota(usage, price, groupRatio) + searchFee;
     const content =
-      ratioLogText(price, groupRatio) + (searchFee ? `; web search fee ${searchFee}` : '') + (note ? `; ${note}` : '');
+      ratioLogText(price, groupRatio, usage) +
+      (searchFee ? `; web search fee ${searchFee}` : '') +
+      (note ? `; ${note}` : '');
     this.settle(
       state,
       attempt.channel,
