@@ -229,6 +229,34 @@ describe('AWS Bedrock channel (type 33): SigV4-signed Converse and Claude Invoke
     await root.delete(`/api/channel/${wrong}`).expect(200);
   });
 
+  it('the admin channel test signs its call too: success with the right secret, the signature error with a wrong one', async () => {
+    const good = await createChannel(root, {
+      type: 33,
+      name: 'bedrock tested',
+      key: GOOD_KEY,
+      base_url: fake.url,
+      models: 'amazon.nova-lite-v1:0',
+    });
+    const ok = await root.get(`/api/channel/test/${good}`);
+    expect(ok.body).toMatchObject({ success: true, modelName: 'amazon.nova-lite-v1:0' });
+    expect(ok.body.message).toMatch(/^Hello! This is fake-anthropic answering: /);
+    expect(fake.requests.at(-1)!.path).toBe('/model/amazon.nova-lite-v1%3A0/converse');
+    const wrong = await createChannel(root, {
+      type: 33,
+      name: 'bedrock tested wrong',
+      key: WRONG_SECRET_KEY,
+      base_url: fake.url,
+      models: 'amazon.nova-lite-v1:0',
+    });
+    const refused = await root.get(`/api/channel/test/${wrong}`);
+    expect(refused.body).toMatchObject({
+      success: false,
+      message: expect.stringMatching(/^The request signature we calculated does not match/),
+    });
+    await root.delete(`/api/channel/${good}`).expect(200);
+    await root.delete(`/api/channel/${wrong}`).expect(200);
+  });
+
   it('a channel without usable credentials is never called and says what is missing', async () => {
     const broken = await createChannel(root, {
       type: 33,

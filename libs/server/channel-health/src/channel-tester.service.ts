@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { ChannelStatus, LogType } from '@one-api/contracts';
 import { fromTransportError, GatewayError, isGatewayError } from '@one-api/llm-core';
 import type { CanonicalRequest } from '@one-api/llm-core';
-import { adapterForChannelType } from '@one-api/llm-providers';
+import { adapterForChannel } from '@one-api/llm-providers';
 import { splitCommaList, unixNow } from '@one-api/server-common';
 import { AppConfig } from '@one-api/server-config';
 import { Channel } from '@one-api/server-db';
@@ -129,7 +129,8 @@ export class ChannelTester {
     const model = modelMapping(channel)[requested] || requested;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started) / 1000;
-    const adapter = adapterForChannelType(channel.type);
+    // by the model too: Vertex serves Claude and Gemini models through different publishers, Azure GPT-5 via Responses
+    const adapter = adapterForChannel(channel.type, channelConfig(channel), model);
     if (!adapter)
       return {
         success: false,
@@ -148,20 +149,26 @@ export class ChannelTester {
     };
     let upstreamStatus: number | undefined;
     try {
-      const call = adapter.buildRequest(request, {
+      const upstreamChannel = {
         type: channel.type,
         baseUrl: channel.baseUrl ?? '',
         key: channel.key ?? '',
         config: channelConfig(channel),
         other: channel.other ?? undefined,
-      });
-      const response = await this.upstream.send({
-        url: call.url,
-        method: call.method,
-        headers: call.headers,
-        body: call.body,
-        signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
-      });
+      };
+      const call = adapter.buildRequest(request, upstreamChannel);
+      // Through the adapter's authorize / exchange hooks like a relayed call (SigV4 signing, token exchange).
+      const response = await this.upstream.sendPlanned(
+        {
+          url: call.url,
+          method: call.method,
+          headers: call.headers,
+          body: call.body,
+          signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
+        },
+        adapter,
+        upstreamChannel,
+      );
       upstreamStatus = response.statusCode;
       const text = await response.body.text();
       if (response.statusCode < 200 || response.statusCode >= 300) {
