@@ -226,4 +226,23 @@ describe('Vertex AI channel (type 42): service-account tokens, Gemini and Claude
     expect(failure.message).toContain('the Vertex AI channel has no service account');
     expect(fake.requests).toEqual([]);
   });
+
+  it('the channel test reaches the publisher of the tested model with an exchanged token', async () => {
+    const fake = await startFakeVertex({ location: 'us-east5' });
+    fakes.push(fake);
+    const id = await vertexChannel('vertex-test', 'claude-sonnet-4-5@20250929,gemini-2.5-flash', {
+      region: 'us-east5',
+      vertex_ai_project_id: fake.projectId,
+      vertex_ai_adc: fake.serviceAccount.text,
+    });
+    const res = await root.get(`/api/channel/test/${id}`).query({ model: 'claude-sonnet-4-5@20250929' });
+    expect(res.body).toMatchObject({
+      success: true,
+      message: expect.stringContaining('Hello! This is fake-anthropic'),
+    });
+    expect(modelCalls(fake).map((c) => c.path)).toEqual([
+      `/v1/projects/${fake.projectId}/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict`,
+    ]);
+    expect(fake.tokenExchanges).toBe(1);
+  });
 });
