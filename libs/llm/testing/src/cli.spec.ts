@@ -59,4 +59,55 @@ describe('fake-providers CLI', () => {
       await fake.close();
     }
   });
+
+  it('starts a fake Vertex and prints the channel config a hand-made channel needs', async () => {
+    const out: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    let fake: FakeProvider;
+    try {
+      fake = await runCli(['--port', '0', '--zero-latency', '--provider', 'vertex'], {});
+    } finally {
+      write.mockRestore();
+    }
+    try {
+      const text = out.join('');
+      expect(text).toContain(`fake-vertex listening on ${fake.url} (token endpoint ${fake.url}/token)`);
+      const config = JSON.parse(/config (\{.*\})\n/.exec(text)![1]) as Record<string, string>;
+      expect(JSON.parse(config.vertex_ai_adc)).toMatchObject({ token_uri: `${fake.url}/token` });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('knows the fakes it can start', () => {
+    expect(() => parseCliArgs(['--provider', 'gcp'])).toThrow(
+      /--provider expects openai, bedrock, vertex, azure/,
+    );
+  });
+
+  it('starts a fake Azure OpenAI on request', async () => {
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    let fake: FakeProvider;
+    try {
+      fake = await runCli(['--port', '0', '--zero-latency', '--provider', 'azure', '--api-key', 'az'], {});
+    } finally {
+      write.mockRestore();
+    }
+    try {
+      const res = await fetch(
+        `${fake.url}/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21`,
+        {
+          method: 'POST',
+          headers: { 'api-key': 'az', 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+        },
+      );
+      expect(res.status).toBe(200);
+    } finally {
+      await fake.close();
+    }
+  });
 });

@@ -2,7 +2,7 @@
  * `npm run fake-providers` — starts the fake OpenAI by hand (or for the benchmark).
  *
  *   node libs/llm/testing/dist/cli.js [--port 4010] [--host 127.0.0.1] [--latency-ms 150] [--chunk-delay-ms 30]
- *                                     [--api-key KEY] [--zero-latency] [--no-record] [--provider openai|bedrock]
+ *                                     [--api-key KEY] [--zero-latency] [--no-record] [--provider openai|bedrock|vertex|azure]
  *
  * PORT sets the port when --port is absent (default 4010). By default it paces answers like a real model
  * (150 ms before the first byte, 30 ms between stream chunks); `--zero-latency` answers at once and keeps no
@@ -16,9 +16,12 @@ import {
   FAKE_BEDROCK_SECRET_ACCESS_KEY,
   startFakeBedrock,
 } from './bedrock/fake-bedrock';
+import { startFakeAzureOpenAI } from './azure/fake-azure';
+import { type FakeVertex, startFakeVertex } from './vertex/fake-vertex';
 
 /** The fakes the CLI can start (OpenAI unless `--provider` says otherwise). */
-export type CliProvider = 'openai' | 'bedrock';
+export type CliProvider = 'openai' | 'bedrock' | 'vertex' | 'azure';
+const CLI_PROVIDERS: readonly string[] = ['openai', 'bedrock', 'vertex', 'azure'];
 export type CliOptions = FakeOpenAIOptions & { provider?: CliProvider };
 
 export const DEFAULT_CLI_PORT = 4010;
@@ -27,7 +30,7 @@ export const MANUAL_CHUNK_DELAY_MS = 30;
 
 const USAGE =
   'usage: fake-providers [--port N] [--host H] [--latency-ms N] [--chunk-delay-ms N] [--api-key KEY] ' +
-  '[--zero-latency] [--no-record] [--provider openai|bedrock]';
+  '[--zero-latency] [--no-record] [--provider openai|bedrock|vertex|azure]';
 
 function intArg(name: string, value: string | undefined): number {
   if (value === undefined || !/^\d+$/.test(value))
@@ -77,9 +80,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
         break;
       case '--provider': {
         const provider = value();
-        if (provider !== 'openai' && provider !== 'bedrock')
-          throw new Error(`--provider expects openai or bedrock\n${USAGE}`);
-        opts.provider = provider;
+        if (!CLI_PROVIDERS.includes(provider))
+          throw new Error(`--provider expects ${CLI_PROVIDERS.join(', ')}\n${USAGE}`);
+        opts.provider = provider as CliProvider;
         break;
       }
       case '--help':
@@ -98,6 +101,30 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
 }
 
 export function describe(fake: FakeProvider, opts: CliOptions): string {
+  const pacing = `  latency ${opts.latencyMs ?? 0} ms, chunk delay ${opts.chunkDelayMs ?? 0} ms, recording ${opts.record === false ? 'off' : 'on'}`;
+  if (opts.provider === 'vertex') {
+    const vertex = fake as FakeVertex;
+    // a throwaway key pair made at start: printing it is how a hand-made channel gets it
+    const config = {
+      region: 'us-central1',
+      vertex_ai_project_id: vertex.projectId,
+      vertex_ai_adc: vertex.serviceAccount.text,
+    };
+    return [
+      `fake-vertex listening on ${fake.url} (token endpoint ${vertex.tokenUrl})`,
+      `  channel type 42: base URL ${fake.url}, config ${JSON.stringify(config)}`,
+      pacing,
+      `  faults: ${fake.url}/_fault/<429|500|503|400|hang|refuse|cut:N|slow:MS>/v1/projects/...`,
+    ].join('\n');
+  }
+  if (opts.provider === 'azure') {
+    return [
+      `fake-azure-openai listening on ${fake.url}`,
+      `  channel type 3: base URL ${fake.url}, key in api-key${opts.apiKey ? ` (${opts.apiKey})` : ' (any non-empty)'}, any api-version`,
+      pacing,
+      `  faults: ${fake.url}/_fault/<429|500|503|401|400|hang|refuse|cut:N|slow:MS>/openai/deployments/...`,
+    ].join('\n');
+  }
   if (opts.provider === 'bedrock') {
     return [
       `fake-bedrock listening on ${fake.url}`,
@@ -116,7 +143,14 @@ export function describe(fake: FakeProvider, opts: CliOptions): string {
 
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<FakeProvider> {
   const opts = parseCliArgs(argv, env);
-  const fake = opts.provider === 'bedrock' ? await startFakeBedrock(opts) : await startFakeOpenAI(opts);
+  const fake =
+    opts.provider === 'bedrock'
+      ? await startFakeBedrock(opts)
+      : opts.provider === 'vertex'
+        ? await startFakeVertex(opts)
+        : opts.provider === 'azure'
+          ? await startFakeAzureOpenAI(opts)
+          : await startFakeOpenAI(opts);
   process.stdout.write(`${describe(fake, opts)}\n`);
   return fake;
 }
