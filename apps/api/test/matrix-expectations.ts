@@ -7,6 +7,7 @@ import {
   type MatrixVariant,
   predictChatUsage,
   predictCohereUsage,
+  predictReplicateUsage,
   predictGeminiUsage,
   predictMessagesUsage,
   predictResponsesUsage,
@@ -32,7 +33,8 @@ export type ChannelProtocol =
   | 'azure-chat'
   | 'azure-responses'
   | 'vertex-gemini'
-  | 'vertex-anthropic';
+  | 'vertex-anthropic'
+  | 'replicate';
 
 export interface MatrixColumn {
   /** the model the client asks for */
@@ -525,6 +527,69 @@ function bedrockColumn(column: MatrixColumn): BedrockColumn {
   };
 }
 
+/**
+ * Replicate: one create-prediction call (`Prefer: wait` unless streaming) whose input is the flattened conversation —
+ * system text, then the `<tools>` / `<json_schema>` blocks of the prompt-based tool protocol in `system_prompt`, the
+ * turns as a transcript in `prompt`.
+ */
+function checkReplicate(
+  variant: MatrixVariant,
+  caller: Obj,
+  sent: RecordedRequest,
+  column: MatrixColumn,
+): void {
+  expect(sent.path).toBe(`/v1/models/${column.upstreamModel}/predictions`);
+  expect(sent.headers.authorization).toBe(`Bearer ${column.channelKey}`);
+  expect(sent.headers.prefer).toBe(variant.stream ? undefined : 'wait=60');
+  const body = sent.body as Obj;
+  expect(body.stream === true).toBe(variant.stream);
+  const input = body.input as Obj;
+  const sampling = callerSampling(variant, caller);
+  expect({
+    temperature: input.temperature,
+    top_p: input.top_p,
+    top_k: input.top_k,
+    max_tokens: input.max_tokens,
+    max_new_tokens: input.max_new_tokens,
+  }).toEqual({
+    temperature: sampling.temperature,
+    top_p: sampling.topP,
+    top_k: sampling.topK,
+    max_tokens: sampling.maxTokens,
+    max_new_tokens: sampling.maxTokens,
+  });
+  const systemPrompt = (input.system_prompt ?? '') as string;
+  const system = callerSystem(variant, caller);
+  if (system) expect(systemPrompt.startsWith(system)).toBe(true);
+  else
+    expect(systemPrompt).toMatch(
+      /^(|You can call these tools:[\s\S]*|Reply with only a JSON object[\s\S]*)$/,
+    );
+  expect(input.prompt).toContain(lastUserText(variant, caller));
+
+  const tools = /<tools>\n(.*)\n<\/tools>/.exec(systemPrompt);
+  const declared = tools ? (JSON.parse(tools[1]) as Obj[]).map((t) => t.name) : [];
+  const schema = /<json_schema>\n(.*)\n<\/json_schema>/.exec(systemPrompt);
+  const tool = forcedTool(variant);
+  const promoted = variant.expectation === 'structured' && schema;
+  if (variant.expectation === 'structured' && (variant.format !== 'claude' || promoted)) {
+    expect(JSON.parse(schema![1])).toMatchObject({ required: ['topic', 'confidence'] });
+  } else if (tool) {
+    expect(declared).toEqual([tool]);
+    expect(systemPrompt).toContain(`You must call the tool "${tool}".`);
+  } else if (variant.format === 'response') {
+    expect(declared).toHaveLength(5);
+    expect(systemPrompt).not.toContain('You must call');
+  } else expect(declared).toEqual([]);
+
+  if (variant.expectation === 'tool_history') {
+    expect(input.prompt).toContain(
+      `Assistant: ${JSON.stringify({ tool_call: { name: WEATHER_TOOL, arguments: HISTORY_ARGUMENTS } })}`,
+    );
+    expect(input.prompt).toMatch(/Tool result \(get_weather\): .*"temperature_c":15/);
+  }
+}
+
 /** The native request the fake received: path, auth, model after mapping, system placement, tools, history, stream. */
 export function checkNativeRequest(
   variant: MatrixVariant,
@@ -543,6 +608,7 @@ export function checkNativeRequest(
   else if (column.protocol === 'openai-responses') checkOpenAiResponses(variant, cell.request, sent, column);
   else if (column.protocol === 'anthropic') checkAnthropic(variant, cell.request, sent, column);
   else if (column.protocol === 'cohere') checkCohere(variant, cell.request, sent, column);
+  else if (column.protocol === 'replicate') checkReplicate(variant, cell.request, sent, column);
   else if (column.protocol === 'bedrock-converse')
     checkBedrockConverse(variant, cell.request, sent, bedrockColumn(column));
   else if (column.protocol === 'bedrock-claude')
@@ -581,6 +647,10 @@ export function providerUsage(
     return bedrockUsage(column.protocol, sent);
   if (column.protocol === 'cohere') {
     const u = predictCohereUsage(sent.body);
+    return { prompt: u.input, completion: u.output };
+  }
+  if (column.protocol === 'replicate') {
+    const u = predictReplicateUsage(sent.body);
     return { prompt: u.input, completion: u.output };
   }
   const u = predictGeminiUsage(sent.body, { model: column.upstreamModel }) as Obj;

@@ -18,6 +18,7 @@ import {
   startFakeCohere,
   startFakeGemini,
   startFakeOpenAI,
+  startFakeReplicate,
 } from '@one-api/llm-testing';
 import { Log } from '@one-api/server-db';
 import { startTestApp, TestApp } from './harness';
@@ -140,6 +141,14 @@ const COLUMNS: MatrixColumn[] = [
     channelKey: 'azure-fake-key-responses',
     config: { api_version: '2025-04-01-preview' },
   },
+  {
+    // Replicate: an asynchronous prediction (create with Prefer: wait, or follow its SSE stream), prompt-based tools
+    model: 'llama-3-8b',
+    upstreamModel: 'meta/meta-llama-3-8b-instruct',
+    channelType: 46,
+    protocol: 'replicate',
+    channelKey: 'r8_fake_replicate',
+  },
 ];
 
 /** The channel config, with a Vertex column's service account (the key pair its fake made at start). */
@@ -148,9 +157,12 @@ function channelConfig(column: MatrixColumn, fake: FakeProvider): Record<string,
   return { ...column.config, vertex_ai_adc: (fake as FakeVertex).serviceAccount.text };
 }
 
-/** What the fake received for the model itself (a Vertex fake also answers the token exchange, cached afterwards). */
+/**
+ * What the fake received for the model itself (a Vertex fake also answers the token exchange, cached afterwards; a
+ * Replicate fake also serves the prediction's stream and state, read with GETs).
+ */
 function nativeRequests(fake: FakeProvider) {
-  return fake.requests.filter((r) => r.path !== FAKE_VERTEX_TOKEN_PATH);
+  return fake.requests.filter((r) => r.path !== FAKE_VERTEX_TOKEN_PATH && r.method === 'POST');
 }
 
 describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and DeepSeek channels', () => {
@@ -167,6 +179,7 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
     fakes.set('gemini-2.5-flash', await startFakeGemini({ apiKey: 'AIza-fake-gemini' }));
     fakes.set('deepseek-chat', await startFakeOpenAI({ apiKey: 'sk-fake-deepseek' }));
     fakes.set('command-r-plus', await startFakeCohere({ apiKey: 'co-fake-cohere' }));
+    fakes.set('llama-3-8b', await startFakeReplicate({ apiKey: 'r8_fake_replicate' }));
     fakes.set('amazon.nova-lite-v1:0', await startFakeBedrock());
     fakes.set('us.anthropic.claude-haiku-4-5-20251001-v1:0', await startFakeBedrock());
     fakes.set('vertex-gemini-2.5-flash', await startFakeVertex({ location: 'global' }));
@@ -254,6 +267,11 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
       if (other !== fake) expect([model, nativeRequests(other)]).toEqual([model, []]);
     expect(nativeRequests(fake)).toHaveLength(1);
     const sent = nativeRequests(fake)[0];
+    // a streamed Replicate prediction is followed on its stream URL, then read once for its token counts
+    const followUps = fake.requests.filter((r) => r.method === 'GET').map((r) => r.path.split('/')[2]);
+    expect(followUps).toEqual(
+      column.protocol === 'replicate' && variant.stream ? ['streams', 'predictions'] : [],
+    );
     checkNativeRequest(variant, cell, sent, column);
 
     // one consume log, billed from the provider's usage; the caller saw the same numbers

@@ -5,6 +5,7 @@ export * from './anthropic';
 export * from './bedrock';
 export * from './cohere';
 export * from './ollama';
+export * from './replicate';
 export * from './zhipu';
 export * from './ali';
 export * from './baidu';

@@ -5,6 +5,7 @@ import { bedrockAdapter, BEDROCK_CHANNEL_TYPE } from './bedrock/adapter';
 import { geminiAdapter } from './gemini/adapter';
 import { cohereAdapter } from './cohere/adapter';
 import { ollamaAdapter } from './ollama/adapter';
+import { replicateAdapter } from './replicate/adapter';
 import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
 import { speaksResponsesApi } from './openai-responses/channel-format';
@@ -32,6 +33,7 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (channelType === BEDROCK_CHANNEL_TYPE) return bedrockAdapter;
   if (channelType === 35) return cohereAdapter;
   if (channelType === 30) return ollamaAdapter;
+  if (channelType === 46) return replicateAdapter;
   if (channelType === VERTEX_CHANNEL_TYPE) return vertexGeminiAdapter;
   return undefined;
 }

@@ -90,6 +90,9 @@ export * from './cohere';
 // Fake Ollama (native /api/chat with NDJSON streams, /api/embed).
 export * from './ollama';
 
+// Fake Replicate (predictions: create, poll, SSE stream).
+export * from './replicate';
+
 // Fake Zhipu (open.bigmodel.cn v4, JWT auth).
 export * from './zhipu';
 

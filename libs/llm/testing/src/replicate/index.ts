@@ -1,0 +1,10 @@
+export {
+  predictReplicateUsage,
+  REPLICATE_FAIL_TRIGGER,
+  REPLICATE_FAILURE_MESSAGE,
+  replicateChatView,
+  replicateOutputText,
+  replicateProtocol,
+  startFakeReplicate,
+} from './fake-replicate';
+export type { FakeReplicateOptions } from './fake-replicate';
