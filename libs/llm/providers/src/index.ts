@@ -9,5 +9,6 @@ export * from './replicate';
 export * from './zhipu';
 export * from './ali';
 export * from './baidu';
+export * from './tencent';
 export * from './vertex';
 export * from './registry';

@@ -102,6 +102,9 @@ export * from './ali';
 // Fake Baidu (OAuth token exchange, ERNIE wenxinworkshop chat).
 export * from './baidu';
 
+// Fake Tencent Hunyuan (Cloud API v3 ChatCompletions, TC3-HMAC-SHA256 verified).
+export * from './tencent';
+
 // Fake Vertex AI (OAuth token endpoint, Gemini generateContent, Claude rawPredict).
 export * from './vertex';
 

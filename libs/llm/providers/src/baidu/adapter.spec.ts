@@ -16,7 +16,12 @@ function answer(status: number, text: string): UpstreamExchangeResponse {
   return {
     statusCode: status,
     headers: {},
-    body: Object.assign((async function* () {})(), { text: async () => text }),
+    body: Object.assign(
+      (async function* () {
+        yield* [] as Uint8Array[];
+      })(),
+      { text: async () => text },
+    ),
   };
 }
 

@@ -1,0 +1,6 @@
+export * from './adapter';
+export * from './build-request';
+export * from './parse-error';
+export * from './parse-response';
+export * from './stream-decoder';
+export * from './tc3-signature';
