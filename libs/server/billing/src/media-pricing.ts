@@ -293,3 +293,26 @@ export function audioChatQuota(
   if (usd <= 0) return 0;
   return Math.max(1, Math.ceil(usdToQuota(usd) * groupRatio - 1e-9));
 }
+
+/** Gemini image output models, USD per 1M tokens: input (text and images), text output, image output. */
+export const GEMINI_IMAGE_TOKEN_PRICES: Readonly<
+  Record<string, { input: number; textOutput: number; imageOutput: number }>
+> = {
+  'gemini-2.5-flash-image': { input: 0.3, textOutput: 2.5, imageOutput: 30 },
+  'gemini-2.5-flash-image-preview': { input: 0.3, textOutput: 2.5, imageOutput: 30 },
+};
+
+/** Quota of a Gemini image answer from its token buckets: ceil(Σ tokens × price / 1M × 500000 × group), at least 1. */
+export function geminiImageQuota(
+  prices: { input: number; textOutput: number; imageOutput: number },
+  tokens: { input: number; textOutput: number; imageOutput: number },
+  groupRatio: number,
+): number {
+  const usd =
+    (tokens.input * prices.input +
+      tokens.textOutput * prices.textOutput +
+      tokens.imageOutput * prices.imageOutput) /
+    1e6;
+  if (usd <= 0) return 0;
+  return Math.max(1, Math.ceil(usdToQuota(usd) * groupRatio - 1e-9));
+}

@@ -1,6 +1,7 @@
 import { randomId, wordPieces } from '../openai/ids';
 import { type GeminiReply, geminiReply } from './reply';
-import { candidateCountOf, geminiUsageMetadata } from './usage';
+import { FAKE_PNG_BASE64 } from '../openai/images';
+import { candidateCountOf, geminiUsageMetadata, wantsImageOutput } from './usage';
 import { fakeThoughtSignature } from './validate';
 import type { Json } from './wire';
 
@@ -70,8 +71,11 @@ export function generateContentBody(
       modelVersion: meta.modelVersion,
       responseId: meta.responseId,
     };
+  const parts = reply.kind === 'unsafe' ? undefined : replyParts(reply);
+  if (parts && wantsImageOutput(body))
+    parts.push({ inlineData: { mimeType: 'image/png', data: FAKE_PNG_BASE64 } });
   return {
-    candidates: candidates(body, reply.kind === 'unsafe' ? undefined : replyParts(reply), reply.finishReason),
+    candidates: candidates(body, parts, reply.finishReason),
     usageMetadata,
     modelVersion: meta.modelVersion,
     responseId: meta.responseId,

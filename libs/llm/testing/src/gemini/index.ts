@@ -9,7 +9,14 @@ export {
 } from './reply';
 export type { GeminiCallReply, GeminiReply } from './reply';
 export { generateContentBody, generateContentChunks, predictGeminiUsage, replyParts } from './generate';
-export { GEMINI_MEDIA_TOKENS, geminiPromptTokens, geminiUsageMetadata, replyCandidateTokens } from './usage';
+export {
+  GEMINI_MEDIA_TOKENS,
+  GEMINI_OUTPUT_IMAGE_TOKENS,
+  geminiPromptTokens,
+  geminiUsageMetadata,
+  replyCandidateTokens,
+  wantsImageOutput,
+} from './usage';
 export { DEFAULT_GEMINI_MODELS, geminiModelList, geminiModelObject } from './models';
 export { GEMINI_CONTEXT_WINDOW, geminiStatusFaultError, googleError, googleStatusName } from './errors';
 export type { GoogleErrorBody, GoogleErrorResponse } from './errors';

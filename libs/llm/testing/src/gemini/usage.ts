@@ -14,6 +14,23 @@ import { contentsOf, field, isJson, type Json, partsOf, str } from './wire';
  */
 export const GEMINI_MEDIA_TOKENS = 258;
 
+/** Output tokens of one generated image (Gemini's 1290 for a 1024x1024 image of gemini-2.5-flash-image). */
+export const GEMINI_OUTPUT_IMAGE_TOKENS = 1290;
+
+/**
+ * Image output: an image model (its id contains `image`) asked for `responseModalities` with `IMAGE` answers one
+ * inline PNG part per candidate after its text (non-streamed answers), and counts its tokens in the candidates.
+ */
+export function wantsImageOutput(body: unknown): boolean {
+  const model = str(field(body, 'model')) ?? '';
+  const modalities = field(field(body, 'generationConfig'), 'responseModalities');
+  return (
+    /image/i.test(model) &&
+    Array.isArray(modalities) &&
+    modalities.some((m) => String(m).toUpperCase() === 'IMAGE')
+  );
+}
+
 function partText(part: Json): string {
   const text = str(field(part, 'text'));
   if (text !== undefined) return text;
@@ -63,7 +80,9 @@ export function geminiUsageMetadata(body: unknown, reply: GeminiReply, cachedTok
     return usage;
   }
   const n = candidateCountOf(body);
-  const candidates = replyCandidateTokens(reply) * n;
+  const textCandidates = replyCandidateTokens(reply) * n;
+  const imageCandidates = wantsImageOutput(body) ? GEMINI_OUTPUT_IMAGE_TOKENS * n : 0;
+  const candidates = textCandidates + imageCandidates;
   const thoughts =
     reply.thought !== undefined && reply.kind !== 'unsafe' ? estimateTokens(reply.thought) * n : 0;
   const cached = Math.min(Math.max(0, Math.floor(cachedTokens)), prompt.total);
@@ -73,5 +92,10 @@ export function geminiUsageMetadata(body: unknown, reply: GeminiReply, cachedTok
   usage.promptTokensDetails = details;
   if (cached > 0) usage.cacheTokensDetails = [{ modality: 'TEXT', tokenCount: cached }];
   if (thoughts > 0) usage.thoughtsTokenCount = thoughts;
+  if (imageCandidates > 0)
+    usage.candidatesTokensDetails = [
+      { modality: 'TEXT', tokenCount: textCandidates },
+      { modality: 'IMAGE', tokenCount: imageCandidates },
+    ];
   return usage;
 }

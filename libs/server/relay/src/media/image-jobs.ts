@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { tryParseJson } from '@one-api/llm-core';
+import { tryParseJson, type UpstreamAdapter } from '@one-api/llm-core';
 import {
   GPT_IMAGE_TOKEN_PRICES,
   imagePriceRule,
@@ -11,6 +11,14 @@ import {
 } from '@one-api/server-billing';
 import { RelayError, relayErrors } from '../relay-error';
 import type { UpstreamResponse } from '../upstream-client.service';
+import { parseOpenAiUpstreamError } from '../upstream-errors';
+import {
+  geminiImageAnswer,
+  geminiImageError,
+  geminiImageHold,
+  geminiImageRequest,
+  geminiServesImages,
+} from './gemini-image';
 import {
   MediaCharge,
   MediaJob,
@@ -109,21 +117,38 @@ export function imageGenerationJob(req: Request, ratios: RatioTablesService): Me
     if (typeof payload.prompt !== 'string' || payload.prompt === '')
       throw relayErrors.badBody('prompt is required', 'prompt');
     const order = orderOf(payload, DEFAULT_IMAGE_MODEL);
+    const prompt = payload.prompt;
     return {
       endpoint: 'images',
       model: order.model,
-      hold: imageOrderQuota(order, ratios, groupRatio),
-      accepts: speaksOpenAi,
-      build: ({ channel, upstreamModel }) =>
-        openAiCompatibleRequest(
-          channel,
-          '/v1/images/generations',
-          JSON.stringify({ ...payload, model: upstreamModel }),
-          'application/json',
-          upstreamModel,
-        ),
-      answer: (response, res, { upstreamModel }) =>
-        imageAnswer(order, upstreamModel, response, res, ratios, groupRatio),
+      hold:
+        geminiImageHold(order.model, prompt, order.n, groupRatio) ??
+        imageOrderQuota(order, ratios, groupRatio),
+      accepts: (context) => speaksOpenAi(context) || geminiServesImages(context),
+      build: (context) =>
+        geminiServesImages(context)
+          ? geminiImageRequest({ ...context, adapter: context.adapter as UpstreamAdapter }, prompt, order.n)
+          : openAiCompatibleRequest(
+              context.channel,
+              '/v1/images/generations',
+              JSON.stringify({ ...payload, model: context.upstreamModel }),
+              'application/json',
+              context.upstreamModel,
+            ),
+      parseError: (context, status, text) =>
+        geminiServesImages(context)
+          ? geminiImageError(context, status, text)
+          : parseOpenAiUpstreamError(status, text),
+      answer: (response, res, context) =>
+        geminiServesImages(context)
+          ? geminiImageAnswer(
+              response,
+              res,
+              context.upstreamModel,
+              ratios.price(context.upstreamModel).modelRatio,
+              groupRatio,
+            )
+          : imageAnswer(order, context.upstreamModel, response, res, ratios, groupRatio),
     };
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { fromTransportError, GatewayError, isGatewayError } from '@one-api/llm-core';
-import type { UpstreamAdapter } from '@one-api/llm-core';
+import type { UpstreamAdapter, UpstreamChannel } from '@one-api/llm-core';
 import { openAiChatCodec } from '@one-api/llm-codecs';
 import { upstreamUrl, vendorOrDefault } from '@one-api/llm-providers';
 import {
@@ -94,6 +94,17 @@ export function openAiCompatibleRequest(
       ...(vendor.headers ?? {}),
     },
     body,
+  };
+}
+
+/** The channel as adapters see it. */
+export function upstreamChannelOf(channel: Channel): UpstreamChannel {
+  return {
+    type: channel.type,
+    baseUrl: channel.baseUrl ?? '',
+    key: channel.key ?? '',
+    config: parseChannelConfig(channel.config),
+    other: channel.other ?? undefined,
   };
 }
 
@@ -191,10 +202,11 @@ export class MediaRelayService {
       tried.add(pick.channelId);
       const channel = await this.directory.channel(pick.channelId);
       if (!channel) continue;
+      const upstreamModel = modelMappingOf(channel)[job.model] ?? job.model;
       const context: MediaAttemptContext = {
         channel,
-        upstreamModel: modelMappingOf(channel)[job.model] ?? job.model,
-        adapter: this.adapters.forChannel(channel),
+        upstreamModel,
+        adapter: this.adapters.forChannel(channel, upstreamModel),
       };
       // A channel of another protocol is skipped without using up an attempt.
       if (!job.accepts(context)) {
