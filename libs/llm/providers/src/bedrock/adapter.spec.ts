@@ -5,6 +5,7 @@
 import { encodeEventStreamMessage } from '@one-api/llm-testing';
 import { anthropicMessagesCodec, openAiChatCodec, withAnthropicHeaders } from '@one-api/llm-codecs';
 import type { StreamEvent, UpstreamChannel } from '@one-api/llm-core';
+import { adapterForChannel, adapterForChannelType } from '../registry';
 import { bedrockAdapter } from './adapter';
 import { BedrockStreamDecoder } from './stream-decoder';
 import { fixtureJson } from './fixtures/read-fixture';
@@ -50,6 +51,15 @@ function splits(bytes: Buffer, size: number): Buffer[] {
   for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
   return out;
 }
+
+describe('Bedrock registration', () => {
+  it('serves channel type 33 with its own wire format, so callers are always converted', () => {
+    expect(adapterForChannelType(33)).toBe(bedrockAdapter);
+    expect(adapterForChannel(33, { region: 'us-east-1' })).toBe(bedrockAdapter);
+    expect(bedrockAdapter.format).toBe('bedrock');
+    expect(typeof bedrockAdapter.authorize).toBe('function');
+  });
+});
 
 describe('Bedrock request bodies', () => {
   it('Converse: system, image, tool history (toolUse → toolResult joined with the next user text), sampling, forced tool', () => {
