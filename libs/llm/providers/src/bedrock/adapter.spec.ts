@@ -108,6 +108,32 @@ describe('Bedrock request bodies', () => {
   });
 });
 
+describe('anthropic-beta on Bedrock', () => {
+  it("keeps the flags Bedrock accepts and drops the others (Claude Code's) with a warning", () => {
+    const decoded = anthropicMessagesCodec.decodeRequest({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    const request = {
+      ...withAnthropicHeaders(decoded, {
+        beta: 'claude-code-20250219,interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14,interleaved-thinking-2025-05-14',
+      }),
+      model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    };
+    const http = bedrockAdapter.buildRequest(request, channel);
+    expect(JSON.parse(http.body).anthropic_beta).toEqual(['interleaved-thinking-2025-05-14']);
+    expect(http.warnings).toContain(
+      'anthropic-beta claude-code-20250219, fine-grained-tool-streaming-2025-05-14 dropped: Bedrock does not accept it',
+    );
+    const none = bedrockAdapter.buildRequest(
+      { ...request, codecState: { ...request.codecState, anthropicBeta: 'claude-code-20250219' } },
+      channel,
+    );
+    expect(JSON.parse(none.body)).not.toHaveProperty('anthropic_beta');
+  });
+});
+
 describe('Bedrock answers', () => {
   it('Converse text: cache reads are added to the input tokens', () => {
     const answer = bedrockAdapter.parseResponse(fixtureJson('converse-response-text.json'));

@@ -14,7 +14,7 @@ import {
   type FakeProvider,
 } from '@one-api/llm-testing';
 import type { CanonicalRequest, StreamEvent, UpstreamChannel, UpstreamIo } from '@one-api/llm-core';
-import { anthropicMessagesCodec, openAiChatCodec } from '@one-api/llm-codecs';
+import { anthropicMessagesCodec, openAiChatCodec, withAnthropicHeaders } from '@one-api/llm-codecs';
 import { bedrockAdapter } from './adapter';
 
 const weatherTool = {
@@ -162,6 +162,27 @@ describe('Bedrock adapter against the fake Bedrock', () => {
       cacheWrite5mTokens: expected.cache_creation_input_tokens,
       outputTokens: expected.output_tokens,
     });
+  });
+
+  it('a Claude Code turn (its anthropic-beta flags, metadata) is accepted: what Bedrock refuses is left out', async () => {
+    const request: CanonicalRequest = {
+      ...withAnthropicHeaders(
+        anthropicMessagesCodec.decodeRequest({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 1024,
+          metadata: { user_id: 'user_abc_account_def_session_ghi' },
+          messages: [{ role: 'user', content: 'Say hello' }],
+        }),
+        {
+          beta: 'claude-code-20250219,interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14',
+        },
+      ),
+      model: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    };
+    const res = await call(request);
+    expect(res.status).toBe(200);
+    expect(fake.requests[0].body).toMatchObject({ anthropic_beta: ['interleaved-thinking-2025-05-14'] });
+    expect(fake.requests[0].body).not.toHaveProperty('metadata');
   });
 
   it('Claude through InvokeModelWithResponseStream: base64 chunks decode as the Anthropic stream', async () => {

@@ -152,6 +152,23 @@ describe('fake Bedrock', () => {
     expect(invokeNova.status).toBe(400);
   });
 
+  it('refuses a beta flag Bedrock does not know with "invalid beta flag"', async () => {
+    const path = '/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/invoke';
+    const body = {
+      anthropic_version: 'bedrock-2023-05-31',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'Hi' }],
+    };
+    const known = await signedPost(fake.url, path, {
+      ...body,
+      anthropic_beta: ['interleaved-thinking-2025-05-14'],
+    });
+    expect(known.status).toBe(200);
+    const unknown = await signedPost(fake.url, path, { ...body, anthropic_beta: ['claude-code-20250219'] });
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body.toString())).toEqual({ message: 'invalid beta flag' });
+  });
+
   it('refuses a wrong secret, a wrong region scope and an unsigned call', async () => {
     const wrong = await signedPost(fake.url, '/model/amazon.nova-lite-v1%3A0/converse', hello, 'nope');
     expect(wrong.status).toBe(403);

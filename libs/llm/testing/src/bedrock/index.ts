@@ -16,6 +16,7 @@ export {
 } from './converse';
 export type { ConverseUsage } from './converse';
 export {
+  BEDROCK_CLAUDE_BETAS,
   BEDROCK_CLAUDE_VERSION,
   claudeInvokeBody,
   claudeInvokeStreamMessages,

@@ -33,6 +33,21 @@ const CLAUDE_KEYS = new Set([
   'output_config',
 ]);
 
+/** The beta flags Bedrock accepts for Claude (its documented list); any other fails the call. */
+export const BEDROCK_CLAUDE_BETAS: ReadonlySet<string> = new Set([
+  'computer-use-2024-10-22',
+  'computer-use-2025-01-24',
+  'token-efficient-tools-2025-02-19',
+  'interleaved-thinking-2025-05-14',
+  'output-128k-2025-02-19',
+  'dev-full-thinking-2025-05-14',
+  'context-1m-2025-08-07',
+  'context-management-2025-06-27',
+  'effort-2025-11-24',
+  'tool-search-tool-2025-10-19',
+  'tool-examples-2025-10-29',
+]);
+
 function malformed(detail: string): BedrockErrorResponse {
   return validationError(`Malformed input request: ${detail}, please reformat your input and try again.`);
 }
@@ -40,7 +55,7 @@ function malformed(detail: string): BedrockErrorResponse {
 /**
  * The checks on a Claude InvokeModel body: `anthropic_version: bedrock-2023-05-31`, no member Bedrock does not know
  * (a `model` or `stream` key is refused: the model is in the URL, streaming is the operation), `anthropic_beta` a
- * list, then the Messages rules of the fake Anthropic (as ValidationException).
+ * list of flags Bedrock knows ("invalid beta flag" otherwise), then the Messages rules of the fake Anthropic (as ValidationException).
  */
 export function validateClaudeInvokeBody(body: unknown, modelId: string): BedrockErrorResponse | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -57,6 +72,12 @@ export function validateClaudeInvokeBody(body: unknown, modelId: string): Bedroc
     !(Array.isArray(obj.anthropic_beta) && obj.anthropic_beta.every((b) => typeof b === 'string'))
   ) {
     return malformed('#/anthropic_beta: expected type: JSONArray');
+  }
+  if (
+    Array.isArray(obj.anthropic_beta) &&
+    obj.anthropic_beta.some((b) => !BEDROCK_CLAUDE_BETAS.has(b as string))
+  ) {
+    return validationError('invalid beta flag');
   }
   const invalid = validateMessagesRequest({ ...obj, model: modelId });
   return invalid ? validationError(invalid.body.error.message) : undefined;
