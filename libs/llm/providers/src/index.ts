@@ -10,5 +10,6 @@ export * from './zhipu';
 export * from './ali';
 export * from './baidu';
 export * from './tencent';
+export * from './deepl';
 export * from './vertex';
 export * from './registry';

@@ -13,6 +13,7 @@ import { zhipuAdapter } from './zhipu/adapter';
 import { aliAdapter } from './ali/adapter';
 import { baiduAdapter } from './baidu/adapter';
 import { tencentAdapter } from './tencent/adapter';
+import { deeplAdapter } from './deepl/adapter';
 import { prefersAzureResponses } from './openai/azure-url';
 import { VERTEX_CHANNEL_TYPE, vertexAdapterFor } from './vertex/select';
 import { vertexGeminiAdapter } from './vertex/gemini-adapter';
@@ -31,6 +32,7 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (channelType === 17) return aliAdapter;
   if (channelType === 15) return baiduAdapter;
   if (channelType === 23) return tencentAdapter;
+  if (channelType === 38) return deeplAdapter;
   if (isAnthropicChannelType(channelType)) return anthropicAdapter;
   if (channelType === BEDROCK_CHANNEL_TYPE) return bedrockAdapter;
   if (channelType === 35) return cohereAdapter;

@@ -105,6 +105,9 @@ export * from './baidu';
 // Fake Tencent Hunyuan (Cloud API v3 ChatCompletions, TC3-HMAC-SHA256 verified).
 export * from './tencent';
 
+// Fake DeepL (v2 translate).
+export * from './deepl';
+
 // Fake Vertex AI (OAuth token endpoint, Gemini generateContent, Claude rawPredict).
 export * from './vertex';
 

@@ -518,21 +518,25 @@ export class RelayService {
       throw fromTransportError(error);
     }
     const response = plan.adapter.parseResponse(tryParseJson(text));
-    const encoded = plan.codec.encodeResponse(response, {
+    const completionText = response.content
+      .map((p) => ('text' in p ? p.text : 'arguments' in p ? p.arguments : ''))
+      .join('');
+    const billed = this.billedFrom(response.usage, state, completionText, plan.upstreamModel);
+    // As in streams, the caller sees usage even when the upstream reported none (DeepL): the estimate it is billed by.
+    const shown = response.usage
+      ? response
+      : {
+          ...response,
+          usage: makeUsage({ inputTokens: billed.promptTokens, outputTokens: billed.completionTokens }),
+        };
+    const encoded = plan.codec.encodeResponse(shown, {
       request: state.canonical ?? plan.request,
       model: state.model,
       reasoningFormat: state.urlOptions.reasoningFormat,
     });
     this.firstByte(state, attempt);
     res.status(200).json(encoded);
-    const completionText = response.content
-      .map((p) => ('text' in p ? p.text : 'arguments' in p ? p.arguments : ''))
-      .join('');
-    this.settleUsage(
-      state,
-      attempt,
-      this.billedFrom(response.usage, state, completionText, plan.upstreamModel),
-    );
+    this.settleUsage(state, attempt, billed);
   }
 
   private async convertedStream(

@@ -1,0 +1,3 @@
+export * from './adapter';
+export * from './build-request';
+export * from './parse-response';
