@@ -40,6 +40,15 @@ describe('Azure OpenAI channel (type 3): deployment URLs, api-version, api-key',
       model_mapping: JSON.stringify({ 'gpt-4o-legacy': 'gpt-4o' }),
       other: API_VERSION,
     } as ChannelInput);
+    // every model through Azure's Responses API: the channel that stored responses are fetched from
+    await createChannel(root, {
+      type: 3,
+      name: 'azure-responses',
+      key: AZURE_KEY,
+      base_url: fake.url,
+      models: 'gpt-4.1-nano',
+      config: JSON.stringify({ api_version: API_VERSION, api_format: 'response' }),
+    });
     const key = await createKey(root, { name: 'azure', unlimited_quota: true });
     openai = new OpenAI({ apiKey: key.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
     anthropic = new Anthropic({ apiKey: key.key, baseURL: t.url, maxRetries: 0 });
@@ -152,5 +161,18 @@ describe('Azure OpenAI channel (type 3): deployment URLs, api-version, api-key',
     request = sent();
     expect(request.path).toBe('/openai/deployments/tts-1/audio/speech');
     expect(request.query.get('api-version')).toBe(API_VERSION);
+  });
+
+  it('stores and retrieves responses on a Responses-configured channel, with api-key', async () => {
+    const created = await openai.responses.create({ model: 'gpt-4.1-nano', input: 'remember me' });
+    expect(sent().path).toBe('/openai/v1/responses');
+    fake.clear();
+    const fetched = await openai.responses.retrieve(created.id);
+    expect(fetched.id).toBe(created.id);
+    const request = fake.requests[0];
+    expect(request.method).toBe('GET');
+    expect(request.path).toBe(`/openai/v1/responses/${created.id}`);
+    expect(request.headers['api-key']).toBe(AZURE_KEY);
+    expect(request.headers.authorization).toBeUndefined();
   });
 });

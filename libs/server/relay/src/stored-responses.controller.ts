@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { upstreamUrl } from '@one-api/llm-providers';
+import { upstreamUrl, vendorAuthHeaders } from '@one-api/llm-providers';
 import { ChannelAdapters } from './channel-adapters.service';
 import { RelayAuthService } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
@@ -47,7 +47,7 @@ export class StoredResponsesController {
       const upstream = await this.upstream.send({
         url,
         method,
-        headers: { authorization: `Bearer ${channel.key ?? ''}`, accept: 'application/json' },
+        headers: { ...vendorAuthHeaders(channel.type, channel.key ?? ''), accept: 'application/json' },
       });
       const text = await upstream.body.text();
       res.status(upstream.statusCode).type('application/json').send(text);
