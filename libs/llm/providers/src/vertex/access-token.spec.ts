@@ -17,10 +17,19 @@ async function* chunksOf(text: string): AsyncGenerator<Uint8Array> {
   yield Buffer.from(text);
 }
 
-function ioWith(clock: { now: number }, cache = new Map<string, unknown>()): UpstreamIo {
+function ioWith(
+  clock: { now: number },
+  cache = new Map<string, unknown>(),
+  controller = new AbortController(),
+): UpstreamIo {
   return {
     async send(call) {
-      const res = await fetch(call.url, { method: call.method, headers: call.headers, body: call.body });
+      const res = await fetch(call.url, {
+        method: call.method,
+        headers: call.headers,
+        body: call.body,
+        signal: controller.signal,
+      });
       const text = await res.text();
       return {
         statusCode: res.status,
@@ -28,7 +37,7 @@ function ioWith(clock: { now: number }, cache = new Map<string, unknown>()): Ups
         body: Object.assign(chunksOf(text), { text: async () => text }),
       };
     },
-    signal: new AbortController().signal,
+    signal: controller.signal,
     now: () => clock.now,
     cache,
   };
@@ -161,5 +170,20 @@ describe('serviceAccountAccessToken', () => {
       Buffer.from(signServiceAccountAssertion(account, 0).split('.')[0], 'base64url').toString('utf8'),
     ) as Record<string, unknown>;
     expect(header).toEqual({ alg: 'RS256', typ: 'JWT' });
+  });
+
+  it('a request waiting on an exchange whose owner went away starts its own', async () => {
+    fake.setFault('slow:150');
+    const cache = new Map<string, unknown>();
+    const clock = { now: Date.now() };
+    const leaving = new AbortController();
+    const first = serviceAccountAccessToken(accountOf(fake), ioWith(clock, cache, leaving));
+    const second = serviceAccountAccessToken(accountOf(fake), ioWith(clock, cache));
+    setTimeout(() => leaving.abort(), 30);
+    await expect(first).rejects.toThrow(/did not answer/);
+    fake.setFault(null);
+    expect(await second).toMatch(/^ya29\./);
+    // the abandoned exchange and the waiting request's own one
+    expect(fake.requests.map((r) => r.path)).toEqual(['/token', '/token']);
   });
 });

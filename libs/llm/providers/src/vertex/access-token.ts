@@ -18,6 +18,8 @@ interface CachedToken {
 interface TokenSlot {
   token?: CachedToken;
   pending?: Promise<CachedToken>;
+  /** the cancellation of the request whose I/O carries the pending exchange */
+  pendingSignal?: AbortSignal;
 }
 
 function cacheKey(sa: ServiceAccount): string {
@@ -129,6 +131,7 @@ export async function serviceAccountAccessToken(sa: ServiceAccount, io: Upstream
   if (slot.token && io.now() < slot.token.refreshAt) return slot.token.accessToken;
   if (!slot.pending) {
     const current = slot;
+    current.pendingSignal = io.signal;
     current.pending = exchange(sa, io).then(
       (token) => {
         current.token = token;
@@ -144,5 +147,12 @@ export async function serviceAccountAccessToken(sa: ServiceAccount, io: Upstream
     );
   }
   const pending = slot.pending as Promise<CachedToken>;
-  return (await pending).accessToken;
+  const owner = slot.pendingSignal;
+  try {
+    return (await pending).accessToken;
+  } catch (error) {
+    // the shared exchange rode on another caller's connection and that caller left: this one starts its own
+    if (owner !== io.signal && owner?.aborted && !io.signal.aborted) return serviceAccountAccessToken(sa, io);
+    throw error;
+  }
 }
