@@ -16,6 +16,10 @@ export interface Usage {
   outputTokens: number;
   reasoningTokens: number;
   totalTokens: number;
+  /** Audio part of `inputTokens` (OpenAI `prompt_tokens_details.audio_tokens`); absent when none. */
+  inputAudioTokens?: number;
+  /** Audio part of `outputTokens` (OpenAI `completion_tokens_details.audio_tokens`); absent when none. */
+  outputAudioTokens?: number;
 }
 
 export function makeUsage(partial: Partial<Usage>): Usage {
@@ -29,6 +33,9 @@ export function makeUsage(partial: Partial<Usage>): Usage {
     outputTokens,
     reasoningTokens: partial.reasoningTokens ?? 0,
     totalTokens: partial.totalTokens ?? inputTokens + outputTokens,
+    // Audio buckets only when there are some, so text-only usages keep their exact shape.
+    ...(partial.inputAudioTokens ? { inputAudioTokens: partial.inputAudioTokens } : {}),
+    ...(partial.outputAudioTokens ? { outputAudioTokens: partial.outputAudioTokens } : {}),
   };
 }
 

@@ -20,7 +20,12 @@ export {
   REPLY_PREFIX,
 } from './openai/chat-reply';
 export type { ChatReply, ToolCallReply } from './openai/chat-reply';
-export { chatCompletionBody, chatCompletionChunks, predictChatUsage } from './openai/chat';
+export {
+  chatCompletionBody,
+  chatCompletionChunks,
+  predictChatAudioTokens,
+  predictChatUsage,
+} from './openai/chat';
 export {
   handleResponses,
   predictResponsesUsage,

@@ -32,6 +32,8 @@ import {
   UsageTokens,
   SettlementWriter,
   webSearchFeeQuota,
+  AUDIO_CHAT_USD_PER_1M,
+  audioChatQuota,
 } from '@one-api/server-billing';
 import { AppConfig } from '@one-api/server-config';
 import type { Channel } from '@one-api/server-db';
@@ -469,7 +471,7 @@ export class RelayService {
     res.setHeader('Content-Type', String(attempt.response.headers['content-type'] ?? 'application/json'));
     this.firstByte(state, attempt);
     res.end(text);
-    this.settleUsage(state, attempt, billed);
+    this.settleUsage(state, attempt, billed, undefined, usage);
   }
 
   private async passthroughStream(
@@ -502,7 +504,7 @@ export class RelayService {
             ? countTextTokens(forwarder.streamedText, plan.upstreamModel)
             : 0,
         };
-    this.settleUsage(state, attempt, billed, endingNote(ending));
+    this.settleUsage(state, attempt, billed, endingNote(ending), usage);
   }
 
   private async convertedAnswer(
@@ -536,7 +538,7 @@ export class RelayService {
     });
     this.firstByte(state, attempt);
     res.status(200).json(encoded);
-    this.settleUsage(state, attempt, billed);
+    this.settleUsage(state, attempt, billed, undefined, response.usage);
   }
 
   private async convertedStream(
@@ -592,6 +594,7 @@ export class RelayService {
       attempt,
       this.billedFrom(usage, state, generated, plan.upstreamModel),
       endingNote(ending),
+      usage,
     );
   }
 
@@ -613,7 +616,13 @@ export class RelayService {
     };
   }
 
-  private settleUsage(state: RequestState, attempt: Attempt, usage: BilledUsage, note?: string): void {
+  private settleUsage(
+    state: RequestState,
+    attempt: Attempt,
+    usage: BilledUsage,
+    note?: string,
+    reported?: Usage,
+  ): void {
     // The channel's own prices (model_configs) come with the cached channel: no read per request.
     const price = this.ratios.priceOnChannel(attempt.plan.upstreamModel, attempt.channel, state.model);
     const groupRatio = this.ratios.groupRatio(state.principal.user.group);
@@ -622,10 +631,27 @@ export class RelayService {
       state.endpoint.kind === 'chat'
         ? webSearchFeeQuota(attempt.plan.upstreamModel, state.payload, groupRatio)
         : 0;
-    const quota = computeQuota(usage, price, groupRatio) + searchFee;
+    // Audio chat models (gpt-4o-audio-preview) price audio tokens apart from text tokens.
+    const audioPrices = AUDIO_CHAT_USD_PER_1M[attempt.plan.upstreamModel];
+    const tokenQuota = audioPrices
+      ? audioChatQuota(
+          audioPrices,
+          {
+            promptTokens: usage.promptTokens,
+            completionTokens: usage.completionTokens,
+            promptAudioTokens: reported?.inputAudioTokens ?? 0,
+            completionAudioTokens: reported?.outputAudioTokens ?? 0,
+          },
+          groupRatio,
+        )
+      : computeQuota(usage, price, groupRatio);
+    const quota = tokenQuota + searchFee;
     const content =
       ratioLogText(price, groupRatio, usage) +
       (searchFee ? `; web search fee ${searchFee}` : '') +
+      (audioPrices
+        ? `; audio tokens in ${reported?.inputAudioTokens ?? 0}, out ${reported?.outputAudioTokens ?? 0}`
+        : '') +
       (note ? `; ${note}` : '');
     this.settle(
       state,

@@ -7,10 +7,13 @@ export function toOpenAiUsage(usage: Usage): OpenAiUsageWire {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.totalTokens,
-    prompt_tokens_details: { cached_tokens: usage.cacheReadTokens, audio_tokens: 0 },
+    prompt_tokens_details: {
+      cached_tokens: usage.cacheReadTokens,
+      audio_tokens: usage.inputAudioTokens ?? 0,
+    },
     completion_tokens_details: {
       reasoning_tokens: usage.reasoningTokens,
-      audio_tokens: 0,
+      audio_tokens: usage.outputAudioTokens ?? 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
     },
@@ -44,5 +47,7 @@ export function fromOpenAiUsage(value: unknown): Usage | undefined {
     cacheWrite5mTokens: asNumber(promptDetails.cache_write_tokens) ?? 0,
     reasoningTokens: asNumber(completionDetails.reasoning_tokens) ?? 0,
     totalTokens: asNumber(value.total_tokens) ?? inputTokens + outputTokens,
+    inputAudioTokens: asNumber(promptDetails.audio_tokens) ?? 0,
+    outputAudioTokens: asNumber(completionDetails.audio_tokens) ?? 0,
   });
 }

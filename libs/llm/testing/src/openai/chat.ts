@@ -3,13 +3,23 @@ import { type ChatReply, chatReply, replyCompletionTokens } from './chat-reply';
 import { missingParameter, openAIError, type OpenAIErrorResponse } from './errors';
 import { fixedPieces, responseMeta, type ResponseMeta, SYSTEM_FINGERPRINT, wordPieces } from './ids';
 import type { ChatRequest } from './types';
-import { chatPromptTokens, chatUsageBody, usageOf } from './usage';
+import { chatAudioTokens, type ChatAudioTokens, chatPromptTokens, chatUsageBody, usageOf } from './usage';
 
 const TOOL_ARGUMENT_PIECE = 12;
 
-/** Usage the fake reports for `req` (the same numbers on the non-stream body and the stream's usage chunk). */
+/**
+ * Usage the fake reports for `req` (the same numbers on the non-stream body and the stream's usage chunk). Audio
+ * tokens (see chatAudioTokens) are parts of the prompt and completion counts, as OpenAI counts them.
+ */
 export function predictChatUsage(req: ChatRequest, reply: ChatReply = chatReply(req)) {
-  return usageOf(chatPromptTokens(req), replyCompletionTokens(reply));
+  const completion = replyCompletionTokens(reply);
+  const audio = chatAudioTokens(req, completion);
+  return usageOf(chatPromptTokens(req) + audio.input, completion + audio.output);
+}
+
+/** The audio tokens inside predictChatUsage's counts. */
+export function predictChatAudioTokens(req: ChatRequest, reply: ChatReply = chatReply(req)): ChatAudioTokens {
+  return chatAudioTokens(req, replyCompletionTokens(reply));
 }
 
 export function validateChatRequest(req: ChatRequest): OpenAIErrorResponse | undefined {
@@ -41,27 +51,42 @@ export function chatCompletionBody(
   reply: ChatReply,
   meta: ResponseMeta,
 ): Record<string, unknown> {
+  const audio = predictChatAudioTokens(req, reply);
   const message =
-    reply.kind === 'text'
-      ? { role: 'assistant', content: reply.text, refusal: null, annotations: [] }
-      : {
+    reply.kind === 'text' && audio.output > 0
+      ? {
           role: 'assistant',
           content: null,
-          tool_calls: reply.toolCalls.map((c) => ({
-            id: c.id,
-            type: 'function',
-            function: { name: c.name, arguments: c.arguments },
-          })),
           refusal: null,
           annotations: [],
-        };
+          // A spoken answer: the audio and its transcript instead of text content.
+          audio: {
+            id: `audio_${meta.id.slice(-24)}`,
+            data: Buffer.from(reply.text).toString('base64'),
+            expires_at: meta.created + 3600,
+            transcript: reply.text,
+          },
+        }
+      : reply.kind === 'text'
+        ? { role: 'assistant', content: reply.text, refusal: null, annotations: [] }
+        : {
+            role: 'assistant',
+            content: null,
+            tool_calls: reply.toolCalls.map((c) => ({
+              id: c.id,
+              type: 'function',
+              function: { name: c.name, arguments: c.arguments },
+            })),
+            refusal: null,
+            annotations: [],
+          };
   return {
     id: meta.id,
     object: 'chat.completion',
     created: meta.created,
     model: meta.model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: reply.finishReason }],
-    usage: chatUsageBody(predictChatUsage(req, reply)),
+    usage: chatUsageBody(predictChatUsage(req, reply), audio),
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,
   };
@@ -107,7 +132,8 @@ export function chatCompletionChunks(req: ChatRequest, reply: ChatReply, meta: R
     });
   }
   out.push(delta({}, reply.finishReason));
-  if (includeUsage) out.push(chunk([], chatUsageBody(predictChatUsage(req, reply))));
+  if (includeUsage)
+    out.push(chunk([], chatUsageBody(predictChatUsage(req, reply), predictChatAudioTokens(req, reply))));
   return out;
 }
 

@@ -74,14 +74,36 @@ export function usageOf(promptTokens: number, completionTokens: number): Complet
   };
 }
 
+/** Audio tokens the fake counts: 100 per `input_audio` part; 4 per text token of a reply asked for as audio. */
+export const INPUT_AUDIO_PART_TOKENS = 100;
+export const AUDIO_TOKENS_PER_TEXT_TOKEN = 4;
+
+export interface ChatAudioTokens {
+  input: number;
+  output: number;
+}
+
+/** Audio tokens of a chat call (gpt-4o-audio-preview style): input audio parts, and the spoken reply. */
+export function chatAudioTokens(req: ChatRequest, replyTextTokens: number): ChatAudioTokens {
+  const messages = Array.isArray(req.messages) ? req.messages : [];
+  const parts = messages.flatMap((m) => (Array.isArray(m.content) ? m.content : []));
+  const input = parts.filter((p) => p?.type === 'input_audio').length * INPUT_AUDIO_PART_TOKENS;
+  const modalities = (req as { modalities?: unknown }).modalities;
+  const spoken = Array.isArray(modalities) && modalities.includes('audio');
+  return { input, output: spoken ? replyTextTokens * AUDIO_TOKENS_PER_TEXT_TOKEN : 0 };
+}
+
 /** The chat `usage` object as OpenAI sends it (with the token-detail sub-objects). */
-export function chatUsageBody(usage: CompletionUsage): Record<string, unknown> {
+export function chatUsageBody(
+  usage: CompletionUsage,
+  audio: ChatAudioTokens = { input: 0, output: 0 },
+): Record<string, unknown> {
   return {
     ...usage,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: audio.input },
     completion_tokens_details: {
       reasoning_tokens: 0,
-      audio_tokens: 0,
+      audio_tokens: audio.output,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
     },
