@@ -16,6 +16,9 @@ export type WireFormat =
   | 'baidu-ernie'
   | 'tencent-hunyuan'
   | 'deepl'
+  /** Vertex AI publisher models: the Gemini body at `:generateContent`, the Claude body at `:rawPredict` (always converted). */
+  | 'vertex-gemini'
+  | 'vertex-anthropic'
   | (string & {});
 
 /** Prompt-caching hint on a part (Anthropic `cache_control`). `ttl` absent means the provider default (5m). */
