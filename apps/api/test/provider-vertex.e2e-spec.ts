@@ -151,6 +151,20 @@ describe('Vertex AI channel (type 42): service-account tokens, Gemini and Claude
     expect(modelCalls(fake)).toHaveLength(1);
   });
 
+  it("prices Claude's Vertex ids (model@version) like Anthropic's", async () => {
+    await fakeWithChannel('vertex-claude-price', 'claude-sonnet-4-5@20250929');
+    const raw = await anthropic.messages
+      .create({
+        model: 'claude-sonnet-4-5@20250929',
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'price' }],
+      })
+      .withResponse();
+    const log = await logOf(raw.response.headers.get('x-oneapi-request-id'));
+    // $3 / $15 per 1M tokens: model ratio 1.5, completion ratio 5 (an unknown model would be ratio 30)
+    expect(log.content).toContain('model ratio 1.5 × group ratio 1 × completion ratio 5');
+  });
+
   it('exchanges a new token once the cached one is within five minutes of expiry', async () => {
     const fake = await fakeWithChannel('vertex-refresh', 'gemini-2.0-flash');
     fake.setTokenLifetime(5 * 60 + 1); // usable by the gateway for one second

@@ -66,6 +66,13 @@ export const MODEL_PRICES_USD_PER_1M: Record<string, readonly [input: number, ou
   'claude-opus-4-5': [5, 25],
   'claude-haiku-4-5': [1, 5],
   'claude-haiku-4-5-20251001': [1, 5],
+  // Claude on Vertex AI: `model@version` ids, Anthropic's prices
+  'claude-sonnet-4-5@20250929': [3, 15],
+  'claude-opus-4-1@20250805': [15, 75],
+  'claude-sonnet-4@20250514': [3, 15],
+  'claude-3-7-sonnet@20250219': [3, 15],
+  'claude-3-5-haiku@20241022': [0.8, 4],
+  'claude-haiku-4-5@20251001': [1, 5],
   // Google
   'gemini-2.0-flash': [0.1, 0.4],
   'gemini-2.0-flash-lite': [0.075, 0.3],
