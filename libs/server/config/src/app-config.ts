@@ -46,6 +46,8 @@ export class AppConfig {
 
   @IsString() tokenKeyPrefix = 'sk-';
   @IsInt() @Min(0) relayTimeout = 0;
+  /** ms without a request after which V8 gives its spare heap back (one full GC); 0 = never */
+  @IsInt() @Min(0) memoryReleaseIdleMs = 1000;
   @IsBoolean() enforceIncludeUsage = true;
   @IsInt() @Min(1) defaultMaxToken = 2048;
 
@@ -108,6 +110,11 @@ export class AppConfig {
   @IsInt() @Min(1) otelBspScheduleDelay = 5000;
   @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) logLevel = 'info';
   @IsInt() @Min(0) shutdownTimeoutSec = 360;
+  /** Quota held for a request that reports no max_tokens and runs in the background (the fork's default). */
+  @IsInt() @Min(0) preconsumeTokenForBackgroundRequest = 15000;
+  @IsInt() @Min(1) externalBillingDefaultTimeout = 600;
+  @IsInt() @Min(1) externalBillingMaxTimeout = 3600;
+  @IsInt() @Min(1) tokenTransactionsMaxHistory = 1000;
 }
 
 type Kind = 'int' | 'bool' | 'string';
@@ -135,6 +142,7 @@ export const ENV_BINDINGS: ReadonlyArray<readonly [env: string, field: keyof App
   ['SYNC_FREQUENCY', 'syncFrequency', 'int'],
   ['TOKEN_KEY_PREFIX', 'tokenKeyPrefix', 'string'],
   ['RELAY_TIMEOUT', 'relayTimeout', 'int'],
+  ['MEMORY_RELEASE_IDLE_MS', 'memoryReleaseIdleMs', 'int'],
   ['ENFORCE_INCLUDE_USAGE', 'enforceIncludeUsage', 'bool'],
   ['DEFAULT_MAX_TOKEN', 'defaultMaxToken', 'int'],
   ['NODE_TYPE', 'nodeType', 'string'],
@@ -186,4 +194,8 @@ export const ENV_BINDINGS: ReadonlyArray<readonly [env: string, field: keyof App
   ['OTEL_BSP_SCHEDULE_DELAY', 'otelBspScheduleDelay', 'int'],
   ['LOG_LEVEL', 'logLevel', 'string'],
   ['SHUTDOWN_TIMEOUT_SEC', 'shutdownTimeoutSec', 'int'],
+  ['PRECONSUME_TOKEN_FOR_BACKGROUND_REQUEST', 'preconsumeTokenForBackgroundRequest', 'int'],
+  ['EXTERNAL_BILLING_DEFAULT_TIMEOUT', 'externalBillingDefaultTimeout', 'int'],
+  ['EXTERNAL_BILLING_MAX_TIMEOUT', 'externalBillingMaxTimeout', 'int'],
+  ['TOKEN_TRANSACTIONS_MAX_HISTORY', 'tokenTransactionsMaxHistory', 'int'],
 ];

@@ -26,6 +26,7 @@ const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 @Injectable()
 export class RequestContextService {
   private active = 0;
+  private finished = 0;
   private idleWaiters: Array<() => void> = [];
   private pino?: Logger;
   /** set when shutdown began: responses close their connection instead of keeping it alive */
@@ -39,6 +40,11 @@ export class RequestContextService {
 
   get inFlight(): number {
     return this.active;
+  }
+
+  /** Requests finished since boot. */
+  get completed(): number {
+    return this.finished;
   }
 
   /** Resolves when no request is in flight, or after `timeoutMs` (false then). */
@@ -83,6 +89,7 @@ export class RequestContextService {
         if (done) return;
         done = true;
         this.active--;
+        this.finished++;
         const route = (req.route as { path?: string } | undefined)?.path;
         if (span) {
           span.setAttribute('http.response.status_code', res.statusCode);
