@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { FakeProvider, startFakeGemini } from '@one-api/llm-testing';
+import { FakeProvider, startFakeGemini, startFakeOllama } from '@one-api/llm-testing';
 import { startTestApp, TestApp } from './harness';
 import { createChannel, createKey, settled } from './relay-fixtures';
 
@@ -20,6 +20,7 @@ const PNG = Buffer.from(
 describe('user-supplied image URLs (SSRF-safe fetch)', () => {
   let t: TestApp;
   let gemini: FakeProvider;
+  let ollama: FakeProvider;
   let images: Server;
   let imageHits: string[];
   let imageBase: string;
@@ -45,6 +46,7 @@ describe('user-supplied image URLs (SSRF-safe fetch)', () => {
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
     gemini = await startFakeGemini();
+    ollama = await startFakeOllama();
     t = await startTestApp({
       env: { USER_CONTENT_ALLOWED_NETWORKS: '127.0.0.1/32', MAX_INLINE_IMAGE_SIZE_MB: '1' },
     });
@@ -55,6 +57,7 @@ describe('user-supplied image URLs (SSRF-safe fetch)', () => {
       base_url: gemini.url,
       models: 'gemini-2.5-flash',
     });
+    await createChannel(root, { type: 30, name: 'fake ollama', base_url: ollama.url, models: 'llava' });
     key = await createKey(root, { name: 'ssrf', remain_quota: 1_000_000 });
     client = new OpenAI({ apiKey: key.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
   });
@@ -62,11 +65,13 @@ describe('user-supplied image URLs (SSRF-safe fetch)', () => {
   afterAll(async () => {
     await t?.close();
     await gemini?.close();
+    await ollama?.close();
     await new Promise<void>((resolve) => (images ? images.close(() => resolve()) : resolve()));
   });
 
   beforeEach(() => {
     gemini.reset();
+    ollama.reset();
     imageHits.length = 0;
   });
 
@@ -95,6 +100,32 @@ describe('user-supplied image URLs (SSRF-safe fetch)', () => {
     };
     const inline = body.contents[0].parts.find((p) => p.inlineData)?.inlineData;
     expect(inline).toEqual({ mimeType: 'image/png', data: PNG.toString('base64') });
+  });
+
+  it('Ollama gets the fetched image as base64 too, and an internal URL is refused there as well', async () => {
+    await client.chat.completions.create({
+      model: 'llava',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Describe.' },
+            { type: 'image_url', image_url: { url: `${imageBase}/cat.png` } },
+          ],
+        },
+      ],
+    });
+    const sent = ollama.requests[0].body as { messages: Array<{ images?: string[] }> };
+    expect(sent.messages.find((m) => m.images)?.images).toEqual([PNG.toString('base64')]);
+    await expect(
+      client.chat.completions.create({
+        model: 'llava',
+        messages: [
+          { role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://10.1.1.1/x.png' } }] },
+        ],
+      }),
+    ).rejects.toMatchObject({ status: 400 });
+    expect(ollama.requests).toHaveLength(1);
   });
 
   it.each([

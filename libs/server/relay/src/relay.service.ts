@@ -52,8 +52,9 @@ import { RelayCall, RelayChannelRef, RelayHooks } from './relay-hooks';
 import { newRequestId } from './request-id';
 import { planUpstreamCall, UpstreamPlan } from './upstream-call';
 import { UpstreamClient } from './upstream-client.service';
+import { bufferedResponse } from './buffered-response';
 import { modelMappingOf } from './upstream-body';
-import { RemoteMediaInliner } from './user-content/remote-media-inliner.service';
+import { needsInlineMedia, RemoteMediaInliner } from './user-content/remote-media-inliner.service';
 import { parseOpenAiUpstreamError, shouldTryAnotherChannel, userFacingMessage } from './upstream-errors';
 
 interface Attempt {
@@ -317,8 +318,9 @@ export class RelayService {
       let upstreamStatus: number | undefined;
       try {
         const adapter = this.adapters.forChannel(channel, modelMappingOf(channel)[state.model] ?? state.model);
-        // Gemini cannot read image URLs: the gateway fetches them (SSRF-safe) and sends them inline.
-        if ((adapter?.format === 'gemini' || adapter?.format === 'vertex-gemini') && state.endpoint.codec)
+        // Upstreams that cannot read image URLs (Gemini, Vertex Gemini, Bedrock, Ollama) get them fetched by the
+        // gateway (SSRF-safe) and inline.
+        if (adapter && needsInlineMedia(adapter.format) && state.endpoint.codec)
           await this.remoteMedia.inline(this.canonicalOf(state), abort.signal);
         const plan = planUpstreamCall({
           endpoint: state.endpoint,

@@ -20,6 +20,13 @@ export function userContentFetcherFrom(config: AppConfig): UserContentFetcher {
 
 const REMOTE = /^https?:\/\//i;
 
+/** Upstream protocols that take media only inline (or from their own storage), never from an http(s) URL. */
+const INLINE_MEDIA_FORMATS: ReadonlySet<string> = new Set(['gemini', 'vertex-gemini', 'bedrock', 'ollama']);
+
+export function needsInlineMedia(format: string): boolean {
+  return INLINE_MEDIA_FORMATS.has(format);
+}
+
 /**
  * Turns the http(s) image and file URLs of a canonical request into inline base64, for upstreams that cannot fetch
  * URLs themselves (Gemini reads only inline data and its own Files / gs:// URIs). Every fetch goes through the
