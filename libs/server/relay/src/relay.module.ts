@@ -6,6 +6,8 @@ import { MediaController } from './media/media.controller';
 import { MediaRelayService } from './media/media-relay.service';
 import { CostController } from './cost.controller';
 import { ModelsController } from './models.controller';
+import { ProxyController } from './proxy/proxy.controller';
+import { ProxyService } from './proxy/proxy.service';
 import { RelayAuthService } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
 import { RelayHooks } from './relay-hooks';
@@ -23,6 +25,7 @@ import { UserContentFetcher } from './user-content/user-content-fetcher';
     ModelsController,
     BillingDashboardController,
     CostController,
+    ProxyController,
     MediaController,
   ],
   providers: [
@@ -31,6 +34,7 @@ import { UserContentFetcher } from './user-content/user-content-fetcher';
     UpstreamClient,
     ChannelAdapters,
     RelayService,
+    ProxyService,
     RelayHooks,
     { provide: UserContentFetcher, useFactory: userContentFetcherFrom, inject: [AppConfig] },
     RemoteMediaInliner,
