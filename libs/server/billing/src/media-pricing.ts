@@ -17,6 +17,8 @@ export interface ImagePriceRule {
   quality?: (quality: string, size: string) => number;
   /** the most images one request may ask for */
   maxN: number;
+  /** any size is accepted at multiplier 1 (models priced per image whatever its size, such as flux) */
+  anySize?: boolean;
 }
 
 const square = (size: string) => {
@@ -69,6 +71,35 @@ export const IMAGE_PRICES: Readonly<Record<string, ImagePriceRule>> = {
           ? (square(size) ? 0.011 : 0.015) / (square(size) ? 0.036 : 0.052)
           : 1,
     maxN: 10,
+  },
+  // flux on Replicate: a flat price per image
+  'black-forest-labs/flux-schnell': {
+    usdPerImage: 0.003,
+    sizes: {},
+    defaultSize: '1024x1024',
+    maxN: 4,
+    anySize: true,
+  },
+  'black-forest-labs/flux-dev': {
+    usdPerImage: 0.025,
+    sizes: {},
+    defaultSize: '1024x1024',
+    maxN: 4,
+    anySize: true,
+  },
+  'black-forest-labs/flux-1.1-pro': {
+    usdPerImage: 0.04,
+    sizes: {},
+    defaultSize: '1024x1024',
+    maxN: 1,
+    anySize: true,
+  },
+  'black-forest-labs/flux-pro': {
+    usdPerImage: 0.055,
+    sizes: {},
+    defaultSize: '1024x1024',
+    maxN: 1,
+    anySize: true,
   },
   'grok-2-image': { usdPerImage: 0.07, sizes: { '1024x768': 1 }, defaultSize: '1024x768', maxN: 10 },
   'grok-2-image-1212': { usdPerImage: 0.07, sizes: { '1024x768': 1 }, defaultSize: '1024x768', maxN: 10 },
@@ -131,7 +162,7 @@ export function imageQuota(
   groupRatio: number,
 ): number {
   const size = input.size || rule.defaultSize;
-  const sizeRatio = rule.sizes[size];
+  const sizeRatio = rule.sizes[size] ?? (rule.anySize ? 1 : undefined);
   if (sizeRatio === undefined)
     throw new MediaPriceError(
       `size ${size} is not supported for this model; use one of ${Object.keys(rule.sizes).join(', ')}`,

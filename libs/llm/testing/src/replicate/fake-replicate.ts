@@ -26,6 +26,18 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export const REPLICATE_FAIL_TRIGGER = '[fail]';
 export const REPLICATE_FAILURE_MESSAGE = 'Prediction failed: CUDA error: out of memory';
 
+/** Image models (flux and the like): their output is an array of image URLs, one per `num_outputs`. */
+export function isReplicateImageModel(model: string): boolean {
+  return /flux|imagen|image|sdxl|stable-diffusion/i.test(model);
+}
+
+/** The image URLs the fake returns for a prediction of an image model. */
+export function replicateImageUrls(id: string, input: Obj): string[] {
+  const n = typeof input.num_outputs === 'number' && input.num_outputs > 0 ? input.num_outputs : 1;
+  const format = typeof input.output_format === 'string' ? input.output_format : 'webp';
+  return Array.from({ length: n }, (_, i) => `https://replicate.delivery/fake/${id}/out-${i}.${format}`);
+}
+
 interface StoredPrediction {
   body: Obj;
   output: string[];
@@ -187,12 +199,14 @@ export function replicateProtocol(opts: FakeReplicateOptions = {}): FakeProtocol
       prediction.completed_at = prediction.created_at;
       prediction.metrics = stored.failed
         ? { predict_time: 0.4 }
-        : {
-            predict_time: 1.2,
-            input_token_count: usage.input,
-            output_token_count: usage.output,
-            tokens_per_second: 40,
-          };
+        : isReplicateImageModel(String(stored.body.model))
+          ? { predict_time: 1.2, image_count: stored.output.length }
+          : {
+              predict_time: 1.2,
+              input_token_count: usage.input,
+              output_token_count: usage.output,
+              tokens_per_second: 40,
+            };
     }
     return prediction;
   }
@@ -214,7 +228,11 @@ export function replicateProtocol(opts: FakeReplicateOptions = {}): FakeProtocol
     const failed = body.input.prompt.includes(REPLICATE_FAIL_TRIGGER);
     const stored: StoredPrediction = {
       body: { ...body, model: model ?? 'replicate/pinned-version' },
-      output: failed ? [] : textPieces(replicateOutputText(body.input)),
+      output: failed
+        ? []
+        : model && isReplicateImageModel(model)
+          ? replicateImageUrls(id, body.input)
+          : textPieces(replicateOutputText(body.input)),
       failed,
       polls: 0,
       streamed: false,

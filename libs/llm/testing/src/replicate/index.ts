@@ -1,5 +1,7 @@
 export {
+  isReplicateImageModel,
   predictReplicateUsage,
+  replicateImageUrls,
   REPLICATE_FAIL_TRIGGER,
   REPLICATE_FAILURE_MESSAGE,
   replicateChatView,

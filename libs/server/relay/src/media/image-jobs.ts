@@ -20,6 +20,12 @@ import {
   geminiServesImages,
 } from './gemini-image';
 import {
+  replicateImageAnswer,
+  replicateImageError,
+  replicateImageRequest,
+  replicateServesImages,
+} from './replicate-image';
+import {
   MediaCharge,
   MediaJob,
   MediaJobFactory,
@@ -124,23 +130,40 @@ export function imageGenerationJob(req: Request, ratios: RatioTablesService): Me
       hold:
         geminiImageHold(order.model, prompt, order.n, groupRatio) ??
         imageOrderQuota(order, ratios, groupRatio),
-      accepts: (context) => speaksOpenAi(context) || geminiServesImages(context),
+      accepts: (context) =>
+        speaksOpenAi(context) || geminiServesImages(context) || replicateServesImages(context),
       build: (context) =>
         geminiServesImages(context)
           ? geminiImageRequest({ ...context, adapter: context.adapter as UpstreamAdapter }, prompt, order.n)
-          : openAiCompatibleRequest(
-              context.channel,
-              '/v1/images/generations',
-              JSON.stringify({ ...payload, model: context.upstreamModel }),
-              'application/json',
-              context.upstreamModel,
-            ),
+          : replicateServesImages(context)
+            ? replicateImageRequest(context, { prompt, n: order.n, size: order.size })
+            : openAiCompatibleRequest(
+                context.channel,
+                '/v1/images/generations',
+                JSON.stringify({ ...payload, model: context.upstreamModel }),
+                'application/json',
+                context.upstreamModel,
+              ),
       parseError: (context, status, text) =>
         geminiServesImages(context)
           ? geminiImageError(context, status, text)
-          : parseOpenAiUpstreamError(status, text),
-      answer: (response, res, context) =>
-        geminiServesImages(context)
+          : replicateServesImages(context)
+            ? replicateImageError(context, status, text)
+            : parseOpenAiUpstreamError(status, text),
+      answer: async (response, res, context) => {
+        if (replicateServesImages(context)) {
+          const returned = Math.min(await replicateImageAnswer(response, res), order.n);
+          const priced = imagePriceRule(context.upstreamModel)
+            ? { ...order, model: context.upstreamModel }
+            : order;
+          return {
+            quota: returned === 0 ? 0 : imageOrderQuota({ ...priced, n: returned }, ratios, groupRatio),
+            promptTokens: 0,
+            completionTokens: 0,
+            note: `${returned} image(s) on Replicate; group ratio ${groupRatio}`,
+          };
+        }
+        return geminiServesImages(context)
           ? geminiImageAnswer(
               response,
               res,
@@ -148,7 +171,8 @@ export function imageGenerationJob(req: Request, ratios: RatioTablesService): Me
               ratios.price(context.upstreamModel).modelRatio,
               groupRatio,
             )
-          : imageAnswer(order, context.upstreamModel, response, res, ratios, groupRatio),
+          : imageAnswer(order, context.upstreamModel, response, res, ratios, groupRatio);
+      },
     };
   };
 }
