@@ -6,6 +6,7 @@ export * from './bedrock';
 export * from './cohere';
 export * from './ollama';
 export * from './replicate';
+export * from './coze';
 export * from './zhipu';
 export * from './ali';
 export * from './baidu';

@@ -6,6 +6,7 @@ import { geminiAdapter } from './gemini/adapter';
 import { cohereAdapter } from './cohere/adapter';
 import { ollamaAdapter } from './ollama/adapter';
 import { replicateAdapter } from './replicate/adapter';
+import { cozeAdapter } from './coze/adapter';
 import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
 import { speaksResponsesApi } from './openai-responses/channel-format';
@@ -38,6 +39,7 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (channelType === 35) return cohereAdapter;
   if (channelType === 30) return ollamaAdapter;
   if (channelType === 46) return replicateAdapter;
+  if (channelType === 34) return cozeAdapter;
   if (channelType === VERTEX_CHANNEL_TYPE) return vertexGeminiAdapter;
   return undefined;
 }

@@ -98,6 +98,9 @@ export * from './ollama';
 // Fake Replicate (predictions: create, poll, SSE stream).
 export * from './replicate';
 
+// Fake Coze (v3 chat SSE, OAuth JWT token endpoint verifying the app's signature).
+export * from './coze';
+
 // Fake Zhipu (open.bigmodel.cn v4, JWT auth).
 export * from './zhipu';
 

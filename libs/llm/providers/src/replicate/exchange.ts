@@ -8,6 +8,7 @@ import {
   type UpstreamHttpRequest,
   type UpstreamIo,
 } from '@one-api/llm-core';
+import { bufferedAnswer } from '../exchange-body';
 import { replicateApiRoot } from './build-request';
 import { predictionText } from './parse-response';
 import { REPLICATE_PREDICTION_EVENT } from './stream-decoder';
@@ -30,20 +31,7 @@ const TERMINAL = new Set(['succeeded', 'failed', 'canceled', 'aborted']);
 
 type Body = UpstreamExchangeResponse['body'];
 
-/** A response body of text that is already in memory. */
-export function textBody(text: string): Body {
-  const bytes = Buffer.from(text, 'utf8');
-  return {
-    async *[Symbol.asyncIterator]() {
-      yield bytes;
-    },
-    text: async () => text,
-  };
-}
-
-function answer(statusCode: number, contentType: string, text: string): UpstreamExchangeResponse {
-  return { statusCode, headers: { 'content-type': contentType }, body: textBody(text) };
-}
+const answer = bufferedAnswer;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
