@@ -19,6 +19,11 @@ export type WireFormat =
   /** Vertex AI publisher models: the Gemini body at `:generateContent`, the Claude body at `:rawPredict` (always converted). */
   | 'vertex-gemini'
   | 'vertex-anthropic'
+  /** Cohere v2 chat, Ollama's native /api/chat (NDJSON streams), Replicate predictions, Coze v3 chat: always converted. */
+  | 'cohere'
+  | 'ollama'
+  | 'replicate'
+  | 'coze'
   | (string & {});
 
 /** Prompt-caching hint on a part (Anthropic `cache_control`). `ttl` absent means the provider default (5m). */
