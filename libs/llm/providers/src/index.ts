@@ -12,5 +12,6 @@ export * from './ali';
 export * from './baidu';
 export * from './tencent';
 export * from './deepl';
+export * from './copilot';
 export * from './vertex';
 export * from './registry';

@@ -11,6 +11,7 @@ import { isOpenAiCompatibleType } from './openai/vendors';
 import { openAiResponsesAdapter } from './openai-responses/adapter';
 import { speaksResponsesApi } from './openai-responses/channel-format';
 import { zhipuAdapter } from './zhipu/adapter';
+import { copilotAdapter } from './copilot/adapter';
 import { aliAdapter } from './ali/adapter';
 import { baiduAdapter } from './baidu/adapter';
 import { tencentAdapter } from './tencent/adapter';
@@ -22,6 +23,7 @@ import { vertexGeminiAdapter } from './vertex/gemini-adapter';
 /** OpenAI-shaped types whose credentials need more than a Bearer key (an `authorize` hook on the OpenAI adapter). */
 const OPENAI_SHAPED_WITH_OWN_AUTH: Readonly<Record<number, UpstreamAdapter>> = {
   16: zhipuAdapter,
+  53: copilotAdapter,
 };
 
 /** The upstream adapter for a One API channel type, or undefined when the type is not supported yet. */
