@@ -2,5 +2,5 @@ export * from './job-map';
 export * from './job-registry';
 export * from './job-queue.service';
 export * from './in-process.driver';
-export * from './bullmq.driver';
+export type { BullMqQueueDriver } from './bullmq.driver';
 export * from './queue.module';

@@ -1,11 +1,6 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
-import { RedisService } from '@one-api/server-redis';
-import { BullMqQueueDriver } from './bullmq.driver';
-import { BullMqJobsProcessor } from './bullmq.processor';
 import { InProcessQueueDriver } from './in-process.driver';
-import { QUEUE_DRIVER, QUEUE_NAME } from './job-map';
+import { QUEUE_DRIVER } from './job-map';
 import { JobQueue } from './job-queue.service';
 import { JobRegistry } from './job-registry';
 
@@ -31,29 +26,8 @@ export class QueueModule {
         exports: [JobQueue, JobRegistry],
       };
     }
-    return {
-      module: QueueModule,
-      imports: [
-        BullModule.forRootAsync({
-          inject: [RedisService],
-          useFactory: (redis: RedisService) => ({
-            connection: redis.connectionOptions({ maxRetriesPerRequest: null }),
-            prefix: `${options.prefix ?? 'one-api:'}bull`,
-          }),
-        }),
-        BullModule.registerQueue({ name: QUEUE_NAME }),
-      ],
-      providers: [
-        ...common,
-        {
-          provide: QUEUE_DRIVER,
-          inject: [getQueueToken(QUEUE_NAME), RedisService, InProcessQueueDriver],
-          useFactory: (queue: Queue, redis: RedisService, fallback: InProcessQueueDriver) =>
-            new BullMqQueueDriver(queue, redis, fallback),
-        },
-        ...(options.processors ? [BullMqJobsProcessor] : []),
-      ],
-      exports: [JobQueue, JobRegistry],
-    };
+    // Required here, not imported above: BullMQ is loaded only by deployments that use Redis.
+    const { bullMqQueueModule } = require('./bullmq-queue.module') as typeof import('./bullmq-queue.module');
+    return bullMqQueueModule(QueueModule, options, common);
   }
 }
