@@ -12,8 +12,12 @@ import { RateLimitService } from '@one-api/server-ratelimit';
 import { isFastRelayPath, RelayService, relayFastLane } from '@one-api/server-relay';
 import { createPino, logLevelOf, PinoNestLogger, RequestContextService } from '@one-api/server-tracing';
 import { AppModule } from './app.module';
+import { jsonDepthExceeds, jsonDepthLimit, MAX_JSON_DEPTH } from './json-depth-limit';
+import { installRelayFront } from './relay-front';
 
 const API_PREFIXES = ['/api', '/v1', '/dashboard', '/metrics'];
+const BODY_LIMIT = '64mb';
+const BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 function adminBuildDir(config: AppConfig): string | undefined {
   const candidates = [config.adminStaticDir, resolve(__dirname, '../../admin/out')].filter(
@@ -34,9 +38,13 @@ export async function createApp(config?: AppConfig): Promise<INestApplication> {
   app.useLogger(new PinoNestLogger(pino));
   const requests = app.get(RequestContextService);
   requests.useLogger(pino);
-  app.use(requests.middleware());
-  app.use(app.get(MetricsService).httpMiddleware());
-  app.use(app.get(RateLimitService).middleware());
+  // Every request passes these, the relay routes served by installRelayFront (below) included.
+  const everyRequest = [
+    requests.middleware(),
+    app.get(MetricsService).httpMiddleware(),
+    app.get(RateLimitService).middleware(),
+  ];
+  for (const middleware of everyRequest) app.use(middleware);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'extended');
@@ -57,13 +65,15 @@ export async function createApp(config?: AppConfig): Promise<INestApplication> {
   // The raw bytes are kept (no copy: the parser's own buffer) for formats relayed byte for byte.
   app.use(
     express.json({
-      limit: '64mb',
+      limit: BODY_LIMIT,
       verify: (req, _res, buf) => {
         (req as Request & { rawBody?: Buffer }).rawBody = buf;
       },
     }),
   );
-  app.use(relayFastLane(app.get(RelayService)));
+  app.use(jsonDepthLimit());
+  const lane = relayFastLane(app.get(RelayService));
+  app.use(lane);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   // Signals are handled by installGracefulShutdown (main.ts): drain first, then close.
@@ -83,5 +93,15 @@ export async function createApp(config?: AppConfig): Promise<INestApplication> {
   }
 
   await app.init();
+  installRelayFront(app.getHttpServer(), {
+    express: app.getHttpAdapter().getInstance(),
+    before: everyRequest,
+    bodyLimitBytes: BODY_LIMIT_BYTES,
+    jsonTooDeep: (raw) =>
+      jsonDepthExceeds(raw, MAX_JSON_DEPTH)
+        ? `request body JSON is nested deeper than ${MAX_JSON_DEPTH} levels`
+        : undefined,
+    lane,
+  });
   return app;
 }
