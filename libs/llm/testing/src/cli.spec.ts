@@ -110,4 +110,43 @@ describe('fake-providers CLI', () => {
       await fake.close();
     }
   });
+
+  it.each([
+    [
+      'cohere',
+      '/v2/chat',
+      { model: 'command-a-03-2025', messages: [{ role: 'user', content: 'hi' }], stream: false },
+    ],
+    [
+      'ollama',
+      '/api/chat',
+      { model: 'llama3.2', messages: [{ role: 'user', content: 'hi' }], stream: false },
+    ],
+    ['replicate', '/v1/models/meta/meta-llama-3-8b-instruct/predictions', { input: { prompt: 'hi' } }],
+    ['coze', '/v3/chat', { bot_id: '1', user_id: 'u', stream: true, additional_messages: [] }],
+  ])('starts the fake %s and prints how to point a channel at it', async (provider, path, body) => {
+    let printed = '';
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((text) => {
+      printed += String(text);
+      return true;
+    });
+    let fake: FakeProvider;
+    try {
+      fake = await runCli(['--port', '0', '--zero-latency', '--provider', provider], {});
+    } finally {
+      write.mockRestore();
+    }
+    try {
+      expect(printed).toContain(`fake-${provider} listening on ${fake.url}`);
+      expect(printed).toMatch(/channel type (35|30|46|34): base URL/);
+      const res = await fetch(`${fake.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer pat_cli', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBeLessThan(300);
+    } finally {
+      await fake.close();
+    }
+  });
 });

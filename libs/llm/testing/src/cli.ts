@@ -2,7 +2,8 @@
  * `npm run fake-providers` — starts the fake OpenAI by hand (or for the benchmark).
  *
  *   node libs/llm/testing/dist/cli.js [--port 4010] [--host 127.0.0.1] [--latency-ms 150] [--chunk-delay-ms 30]
- *                                     [--api-key KEY] [--zero-latency] [--no-record] [--provider openai|bedrock|vertex|azure]
+ *                                     [--api-key KEY] [--zero-latency] [--no-record]
+ *                                     [--provider openai|bedrock|vertex|azure|cohere|ollama|replicate|coze]
  *
  * PORT sets the port when --port is absent (default 4010). By default it paces answers like a real model
  * (150 ms before the first byte, 30 ms between stream chunks); `--zero-latency` answers at once and keeps no
@@ -18,10 +19,32 @@ import {
 } from './bedrock/fake-bedrock';
 import { startFakeAzureOpenAI } from './azure/fake-azure';
 import { type FakeVertex, startFakeVertex } from './vertex/fake-vertex';
+import { generateKeyPairSync } from 'node:crypto';
+import { startFakeCohere } from './cohere/fake-cohere';
+import { startFakeCoze } from './coze/fake-coze';
+import { startFakeOllama } from './ollama/fake-ollama';
+import { startFakeReplicate } from './replicate/fake-replicate';
 
 /** The fakes the CLI can start (OpenAI unless `--provider` says otherwise). */
-export type CliProvider = 'openai' | 'bedrock' | 'vertex' | 'azure';
-const CLI_PROVIDERS: readonly string[] = ['openai', 'bedrock', 'vertex', 'azure'];
+export type CliProvider =
+  | 'openai'
+  | 'bedrock'
+  | 'vertex'
+  | 'azure'
+  | 'cohere'
+  | 'ollama'
+  | 'replicate'
+  | 'coze';
+const CLI_PROVIDERS: readonly string[] = [
+  'openai',
+  'bedrock',
+  'vertex',
+  'azure',
+  'cohere',
+  'ollama',
+  'replicate',
+  'coze',
+];
 export type CliOptions = FakeOpenAIOptions & { provider?: CliProvider };
 
 export const DEFAULT_CLI_PORT = 4010;
@@ -30,7 +53,7 @@ export const MANUAL_CHUNK_DELAY_MS = 30;
 
 const USAGE =
   'usage: fake-providers [--port N] [--host H] [--latency-ms N] [--chunk-delay-ms N] [--api-key KEY] ' +
-  '[--zero-latency] [--no-record] [--provider openai|bedrock|vertex|azure]';
+  '[--zero-latency] [--no-record] [--provider openai|bedrock|vertex|azure|cohere|ollama|replicate|coze]';
 
 function intArg(name: string, value: string | undefined): number {
   if (value === undefined || !/^\d+$/.test(value))
@@ -125,6 +148,15 @@ export function describe(fake: FakeProvider, opts: CliOptions): string {
       `  faults: ${fake.url}/_fault/<429|500|503|401|400|hang|refuse|cut:N|slow:MS>/openai/deployments/...`,
     ].join('\n');
   }
+  const native = NATIVE_CHANNELS[opts.provider ?? 'openai'];
+  if (native) {
+    return [
+      `fake-${opts.provider} listening on ${fake.url}`,
+      `  ${native(fake.url, opts)}`,
+      pacing,
+      `  faults: ${fake.url}/_fault/<429|500|503|401|400|hang|refuse|cut:N|slow:MS>/...`,
+    ].join('\n');
+  }
   if (opts.provider === 'bedrock') {
     return [
       `fake-bedrock listening on ${fake.url}`,
@@ -141,16 +173,62 @@ export function describe(fake: FakeProvider, opts: CliOptions): string {
   ].join('\n');
 }
 
+/** A throwaway key pair for the fake Coze's OAuth JWT app, printed as the channel key a hand-made channel needs. */
+const cozeApp = (() => {
+  let app: { json: string; publicKeyPem: string } | undefined;
+  return () => {
+    if (!app) {
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      app = {
+        publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        json: JSON.stringify({
+          client_type: 'jwt',
+          client_id: 'fake-coze-app',
+          public_key_id: 'fake-coze-kid',
+          private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        }),
+      };
+    }
+    return app;
+  };
+})();
+
+/** How to point a channel at the native-protocol fakes (Cohere, Ollama, Replicate, Coze). */
+const NATIVE_CHANNELS: Partial<Record<CliProvider, (url: string, opts: CliOptions) => string>> = {
+  cohere: (url, opts) =>
+    `channel type 35: base URL ${url}, bearer key ${opts.apiKey ?? '(any non-empty)'}; /v2/chat, /v2/rerank, /v2/embed`,
+  ollama: (url) => `channel type 30: base URL ${url}, any key; /api/chat (NDJSON), /api/embed, /api/tags`,
+  replicate: (url, opts) =>
+    `channel type 46: base URL ${url}/v1/models/, bearer key ${opts.apiKey ?? '(any non-empty)'}; models owner/name`,
+  coze: (url) =>
+    `channel type 34: base URL ${url}, key pat_<anything>; or config {"auth_type":"oauth_jwt"} with key ${cozeApp().json}`,
+};
+
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<FakeProvider> {
   const opts = parseCliArgs(argv, env);
   const fake =
-    opts.provider === 'bedrock'
-      ? await startFakeBedrock(opts)
-      : opts.provider === 'vertex'
-        ? await startFakeVertex(opts)
-        : opts.provider === 'azure'
-          ? await startFakeAzureOpenAI(opts)
-          : await startFakeOpenAI(opts);
+    opts.provider === 'cohere'
+      ? await startFakeCohere(opts)
+      : opts.provider === 'ollama'
+        ? await startFakeOllama(opts)
+        : opts.provider === 'replicate'
+          ? await startFakeReplicate(opts)
+          : opts.provider === 'coze'
+            ? await startFakeCoze({
+                ...opts,
+                jwtApp: {
+                  appId: 'fake-coze-app',
+                  keyId: 'fake-coze-kid',
+                  publicKeyPem: cozeApp().publicKeyPem,
+                },
+              })
+            : opts.provider === 'bedrock'
+              ? await startFakeBedrock(opts)
+              : opts.provider === 'vertex'
+                ? await startFakeVertex(opts)
+                : opts.provider === 'azure'
+                  ? await startFakeAzureOpenAI(opts)
+                  : await startFakeOpenAI(opts);
   process.stdout.write(`${describe(fake, opts)}\n`);
   return fake;
 }

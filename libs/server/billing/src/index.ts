@@ -10,4 +10,5 @@ export * from './redis-quota-ledger.service';
 export * from './billing.module';
 export * from './hold-reconciler.service';
 export * from './quota-hold-records';
+export * from './open-holds';
 export * from './media-pricing';

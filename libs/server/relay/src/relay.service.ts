@@ -53,6 +53,7 @@ import { newRequestId } from './request-id';
 import { planUpstreamCall, UpstreamPlan } from './upstream-call';
 import { UpstreamClient } from './upstream-client.service';
 import { bufferedResponse } from './buffered-response';
+import { bufferedResponse } from './buffered-response';
 import { modelMappingOf } from './upstream-body';
 import { needsInlineMedia, RemoteMediaInliner } from './user-content/remote-media-inliner.service';
 import { parseOpenAiUpstreamError, shouldTryAnotherChannel, userFacingMessage } from './upstream-errors';
@@ -344,8 +345,9 @@ export class RelayService {
         );
         upstreamStatus = response.statusCode;
         if (response.statusCode >= 200 && response.statusCode < 300) {
+          const answer = state.stream ? response : await bufferedResponse(response);
           this.hooks.emit('attemptSucceeded', state.call, ref, Date.now() - sentAt);
-          return { channel, plan, response, abort };
+          return { channel, plan, response: answer, abort };
         }
         const text = await response.body.text().catch(() => '');
         failure =
@@ -431,6 +433,8 @@ export class RelayService {
       }
     };
     res.once('close', onClose);
+    // The client may have left before the stream started: its 'close' has fired already and would never come.
+    if (res.destroyed) onClose();
     try {
       for await (const chunk of attempt.response.body) {
         const out = forward(chunk as Buffer);
@@ -785,6 +789,8 @@ function positive(value: unknown): number | undefined {
 
 function waitForDrain(res: Response): Promise<void> {
   return new Promise((resolve) => {
+    // A closed response emits neither 'drain' nor another 'close': waiting would hang the request forever.
+    if (res.destroyed) return resolve();
     const done = () => {
       res.off('drain', done);
       res.off('close', done);
