@@ -8,7 +8,9 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/admin/'],
   // ESM-only packages (OpenID Connect client and its JOSE stack, the test OpenID provider) are compiled to CommonJS;
   // so is the OTLP exporter base, whose dynamic import('http') Jest's module VM cannot run.
-  transformIgnorePatterns: ['/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider|@opentelemetry/otlp-exporter-base)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(openid-client|oauth4webapi|jose|oidc-provider|@opentelemetry/otlp-exporter-base)/)',
+  ],
   modulePathIgnorePatterns: ['<rootDir>/apps/admin/.next', '<rootDir>/.*/dist/'],
   transform: {
     '^.+\\.(t|j)sx?$': [
@@ -29,6 +31,7 @@ module.exports = {
     '^@one-api/llm-(.*)$': '<rootDir>/libs/llm/$1/src/index.ts',
     '^@one-api/server-(.*)$': '<rootDir>/libs/server/$1/src/index.ts',
     '^@one-api/db-migrate$': '<rootDir>/tools/db-migrate/src/index.ts',
+    '^@one-api/chaos$': '<rootDir>/tools/chaos/src/index.ts',
   },
   testTimeout: 60000,
 };

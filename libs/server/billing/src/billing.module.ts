@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { HoldReconciler } from './hold-reconciler.service';
+import { OpenHolds } from './open-holds';
 import { QuotaReservationService } from './quota-reservation.service';
 import { RatioTablesService } from './ratio-tables.service';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
@@ -13,7 +14,15 @@ import { SettlementWriter } from './settlement-writer.service';
     SettlementWriter,
     RedisQuotaLedger,
     HoldReconciler,
+    OpenHolds,
   ],
-  exports: [RatioTablesService, QuotaReservationService, SettlementWriter, RedisQuotaLedger, HoldReconciler],
+  exports: [
+    RatioTablesService,
+    QuotaReservationService,
+    SettlementWriter,
+    RedisQuotaLedger,
+    HoldReconciler,
+    OpenHolds,
+  ],
 })
 export class BillingModule {}

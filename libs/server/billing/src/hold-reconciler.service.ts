@@ -10,7 +10,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@one-api/server-config';
 import { unixNow } from '@one-api/server-common';
 import { TransactionRunner } from '@one-api/server-db';
-import { affectedRows, GATEWAY_INSTANCE_ID, placeholders, runnerOf } from './quota-hold-records';
+import { OpenHolds } from './open-holds';
+import { affectedRows, GATEWAY_INSTANCE_ID, placeholders, refundHold, runnerOf } from './quota-hold-records';
 
 interface OrphanedHold {
   id: number;
@@ -46,6 +47,7 @@ export class HoldReconciler implements OnApplicationBootstrap, BeforeApplication
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     @Optional() private readonly config?: AppConfig,
+    @Optional() private readonly openHolds?: OpenHolds,
   ) {
     this.postgres = dataSource.options.type === 'postgres';
   }
@@ -105,11 +107,39 @@ export class HoldReconciler implements OnApplicationBootstrap, BeforeApplication
       );
   }
 
-  /** Refunds the holds of dead owners; returns how many were refunded. */
+  /** Refunds the holds of dead owners and this process's own forgotten ones; returns how many were refunded. */
   async sweep(): Promise<number> {
     const now = unixNow();
     const deadBefore = now - Math.ceil(this.intervalSeconds / 2);
-    const orphans = (await this.dataSource.query(
+    const orphans = [...(await this.ofDeadOwners(deadBefore)), ...(await this.forgottenOwnHolds(now - 2))];
+    let refunded = 0;
+    for (const hold of orphans) if (await this.refund(hold)) refunded++;
+    this.refunded += refunded;
+    // Refunded records only matter to a settlement that comes late; a day is far longer than any request.
+    await this.dataSource.query(this.sql('DELETE FROM quota_holds WHERE refunded = 1 AND created_at < ?'), [
+      now - 86_400,
+    ]);
+    return refunded;
+  }
+
+  /**
+   * Holds of this process that no request is waiting to settle: their transaction committed although the driver
+   * reported a failure (connection lost at COMMIT), so the request had given up on them.
+   */
+  private async forgottenOwnHolds(createdBefore: number): Promise<OrphanedHold[]> {
+    if (!this.openHolds) return [];
+    const own = (await this.dataSource.query(
+      this.sql(
+        `SELECT id, request_id, token_id, user_id, unlimited_token, amount FROM quota_holds
+         WHERE refunded = 0 AND owner = ? AND created_at < ? ORDER BY id LIMIT ${MAX_PER_SWEEP}`,
+      ),
+      [GATEWAY_INSTANCE_ID, createdBefore],
+    )) as OrphanedHold[];
+    return own.filter((h) => !this.openHolds?.has(h.request_id));
+  }
+
+  private async ofDeadOwners(deadBefore: number): Promise<OrphanedHold[]> {
+    return (await this.dataSource.query(
       this.sql(
         `SELECT h.id, h.request_id, h.token_id, h.user_id, h.unlimited_token, h.amount FROM quota_holds h
          LEFT JOIN gateway_instances g ON g.id = h.owner
@@ -118,37 +148,31 @@ export class HoldReconciler implements OnApplicationBootstrap, BeforeApplication
       ),
       [GATEWAY_INSTANCE_ID, deadBefore, deadBefore],
     )) as OrphanedHold[];
-    let refunded = 0;
-    for (const hold of orphans) {
-      const amount = Number(hold.amount);
-      const done = await this.transactions.run(async (m) => {
-        const runner = runnerOf(m);
-        const claimed = await affectedRows(
-          runner,
-          'UPDATE quota_holds SET refunded = 1 WHERE id = ? AND refunded = 0',
-          [hold.id],
-        );
-        if (claimed === 0) return false;
-        if (!Number(hold.unlimited_token))
-          await affectedRows(runner, 'UPDATE tokens SET remain_quota = remain_quota + ? WHERE id = ?', [
-            amount,
-            hold.token_id,
-          ]);
-        await affectedRows(runner, 'UPDATE users SET quota = quota + ? WHERE id = ?', [amount, hold.user_id]);
-        return true;
+  }
+
+  /** Claims and refunds one hold in a transaction; false when another process or the settlement got there first. */
+  private async refund(hold: OrphanedHold): Promise<boolean> {
+    const amount = Number(hold.amount);
+    const done = await this.transactions.run(async (m) => {
+      const runner = runnerOf(m);
+      const claimed = await affectedRows(
+        runner,
+        'UPDATE quota_holds SET refunded = 1 WHERE id = ? AND refunded = 0',
+        [hold.id],
+      );
+      if (claimed === 0) return false;
+      await refundHold(runner, {
+        tokenId: Number(hold.token_id),
+        userId: Number(hold.user_id),
+        unlimitedToken: Boolean(Number(hold.unlimited_token)),
+        amount,
       });
-      if (done) {
-        refunded++;
-        this.logger.warn(
-          `refunded ${amount} quota held by request ${hold.request_id} of a gateway process that stopped without settling it`,
-        );
-      }
-    }
-    this.refunded += refunded;
-    // Refunded records only matter to a settlement that comes late; a day is far longer than any request.
-    await this.dataSource.query(this.sql('DELETE FROM quota_holds WHERE refunded = 1 AND created_at < ?'), [
-      now - 86_400,
-    ]);
-    return refunded;
+      return true;
+    });
+    if (done)
+      this.logger.warn(
+        `refunded ${amount} quota held by request ${hold.request_id} of a gateway process that stopped without settling it`,
+      );
+    return done;
   }
 }

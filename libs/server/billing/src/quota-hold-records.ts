@@ -42,6 +42,19 @@ export const RELEASE_HOLD = 'DELETE FROM quota_holds WHERE request_id = ? AND re
 /** Removes the record of a hold the reconciler already gave back. */
 export const FORGET_REFUNDED_HOLD = 'DELETE FROM quota_holds WHERE request_id = ? AND refunded = 1';
 
+/** Gives a hold's quota back to its key (unless unlimited) and its user, keys before users (lock order). */
+export async function refundHold(
+  runner: QueryRunner,
+  hold: { tokenId: number; userId: number; unlimitedToken: boolean; amount: number },
+): Promise<void> {
+  if (!hold.unlimitedToken)
+    await affectedRows(runner, 'UPDATE tokens SET remain_quota = remain_quota + ? WHERE id = ?', [
+      hold.amount,
+      hold.tokenId,
+    ]);
+  await affectedRows(runner, 'UPDATE users SET quota = quota + ? WHERE id = ?', [hold.amount, hold.userId]);
+}
+
 /**
  * Removes a hold's record in the settlement's transaction and says whether the reconciler had already given the held
  * quota back (its owner looked dead): then the settlement must charge the full price instead of the difference.

@@ -3,7 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { unixNow } from '@one-api/server-common';
 import { SqliteDirect } from '@one-api/server-db';
-import { affectedRows, GATEWAY_INSTANCE_ID, RECORD_HOLD, runnerOf } from './quota-hold-records';
+import { OpenHolds } from './open-holds';
+import {
+  affectedRows,
+  GATEWAY_INSTANCE_ID,
+  RECORD_HOLD,
+  refundHold,
+  RELEASE_HOLD,
+  runnerOf,
+} from './quota-hold-records';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
 
 export class InsufficientQuotaError extends Error {
@@ -29,6 +37,7 @@ export interface QuotaHolder {
 const TAKE_FROM_TOKEN =
   'UPDATE tokens SET remain_quota = remain_quota - ? WHERE id = ? AND remain_quota >= ?';
 const TAKE_FROM_USER = 'UPDATE users SET quota = quota - ? WHERE id = ? AND quota >= ?';
+const RESERVE_ATTEMPTS = 3;
 
 @Injectable()
 export class QuotaReservationService {
@@ -37,6 +46,7 @@ export class QuotaReservationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Optional() private readonly ledger?: RedisQuotaLedger,
+    @Optional() private readonly openHolds?: OpenHolds,
   ) {}
 
   /** The embedded SQLite's synchronous statements (resolved once connected), or undefined on other engines. */
@@ -78,16 +88,57 @@ export class QuotaReservationService {
     const direct = this.sqliteDirect();
     if (direct) {
       if (direct.busy) await direct.whenIdle(); // never become part of another writer's open transaction
-      // Synchronous: the decrements cannot interleave with another request's.
-      direct.transaction(() => {
-        if (!holder.unlimitedToken && direct.run(TAKE_FROM_TOKEN, [amount, holder.tokenId, amount]) === 0)
-          throw new InsufficientQuotaError('token');
-        if (direct.run(TAKE_FROM_USER, [amount, holder.userId, amount]) === 0)
-          throw new InsufficientQuotaError('user');
-        if (requestId) direct.run(RECORD_HOLD, record);
-      });
+      if (requestId) this.openHolds?.add(requestId);
+      try {
+        // Synchronous: the decrements cannot interleave with another request's.
+        direct.transaction(() => {
+          if (!holder.unlimitedToken && direct.run(TAKE_FROM_TOKEN, [amount, holder.tokenId, amount]) === 0)
+            throw new InsufficientQuotaError('token');
+          if (direct.run(TAKE_FROM_USER, [amount, holder.userId, amount]) === 0)
+            throw new InsufficientQuotaError('user');
+          if (requestId) direct.run(RECORD_HOLD, record);
+        });
+      } catch (error) {
+        if (requestId) this.openHolds?.delete(requestId);
+        throw error;
+      }
       return amount;
     }
+    if (!requestId) {
+      await this.take(holder, amount, record, false);
+      return amount;
+    }
+    this.openHolds?.add(requestId);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.take(holder, amount, record, true);
+        return amount;
+      } catch (error) {
+        if (error instanceof InsufficientQuotaError) {
+          this.openHolds?.delete(requestId);
+          throw error;
+        }
+        // A lost connection or a deadlock: the transaction may even have committed. Give such a hold back, then
+        // try again; if even that fails, the reconciler finds the record (no longer an open hold) and refunds it.
+        const cleaned = await this.giveBackIfTaken(holder, amount, requestId).then(
+          () => true,
+          () => false,
+        );
+        if (!cleaned || attempt >= RESERVE_ATTEMPTS) {
+          this.openHolds?.delete(requestId);
+          throw error;
+        }
+        await new Promise((r) => setTimeout(r, 25 * attempt));
+      }
+    }
+  }
+
+  private async take(
+    holder: QuotaHolder,
+    amount: number,
+    record: unknown[],
+    recorded: boolean,
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const runner = runnerOf(manager);
       if (
@@ -97,8 +148,15 @@ export class QuotaReservationService {
         throw new InsufficientQuotaError('token');
       if ((await affectedRows(runner, TAKE_FROM_USER, [amount, holder.userId, amount])) === 0)
         throw new InsufficientQuotaError('user');
-      if (requestId) await affectedRows(runner, RECORD_HOLD, record);
+      if (recorded) await affectedRows(runner, RECORD_HOLD, record);
     });
-    return amount;
+  }
+
+  private async giveBackIfTaken(holder: QuotaHolder, amount: number, requestId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const runner = runnerOf(manager);
+      if ((await affectedRows(runner, RELEASE_HOLD, [requestId])) > 0)
+        await refundHold(runner, { ...holder, amount });
+    });
   }
 }

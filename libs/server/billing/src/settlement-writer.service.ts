@@ -13,6 +13,7 @@ import {
   UserRequestCost,
 } from '@one-api/server-db';
 import type { HoldStore } from './quota-reservation.service';
+import { OpenHolds } from './open-holds';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
 import { FORGET_REFUNDED_HOLD, holdWasRefunded, RELEASE_HOLD, runnerOf } from './quota-hold-records';
 
@@ -63,6 +64,7 @@ export class SettlementWriter implements BeforeApplicationShutdown {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     @Optional() private readonly ledger?: RedisQuotaLedger,
+    @Optional() private readonly openHolds?: OpenHolds,
   ) {}
 
   enqueue(settlement: Settlement): void {
@@ -126,17 +128,46 @@ export class SettlementWriter implements BeforeApplicationShutdown {
     return this.direct ?? undefined;
   }
 
-  private async write(batch: Settlement[]): Promise<void> {
+  /**
+   * Settlements whose write threw: the transaction may still have committed (the connection was lost at COMMIT), so
+   * before writing them again the ones already in the database are left out — otherwise they would be billed twice
+   * and the duplicate cost rows would block the queue.
+   */
+  private readonly uncertain = new WeakSet<Settlement>();
+
+  private async notYetWritten(batch: Settlement[]): Promise<Settlement[]> {
+    if (!batch.some((s) => this.uncertain.has(s))) return batch;
+    const written = new Set<string>();
+    for (let i = 0; i < batch.length; i += 200) {
+      const ids = batch.slice(i, i + 200).map((s) => s.requestId);
+      const rows = (await this.dataSource
+        .getRepository(UserRequestCost)
+        .createQueryBuilder('c')
+        .select('c.requestId', 'requestId')
+        .where('c.requestId IN (:...ids)', { ids })
+        .getRawMany()) as Array<{ requestId: string }>;
+      for (const row of rows) written.add(row.requestId);
+    }
+    for (const s of batch) if (written.has(s.requestId)) this.openHolds?.delete(s.requestId);
+    return batch.filter((s) => !written.has(s.requestId));
+  }
+
+  private async write(all: Settlement[]): Promise<void> {
+    let batch = all;
     for (let attempt = 1; ; attempt++) {
       try {
+        batch = await this.notYetWritten(batch);
+        if (batch.length === 0) return;
         const writes = this.plan(batch);
         const direct = this.sqliteDirect();
         if (direct) {
           await direct.whenIdle();
           this.applyDirect(direct, writes);
         } else await this.transactions.run((manager) => this.apply(manager, writes));
+        for (const settlement of batch) this.openHolds?.delete(settlement.requestId);
         return;
       } catch (error) {
+        for (const s of batch) this.uncertain.add(s);
         if (attempt >= 5) {
           this.logger.error(`settlement of ${batch.length} requests failed: ${(error as Error).message}`);
           this.queue.unshift(...batch);
@@ -173,7 +204,9 @@ export class SettlementWriter implements BeforeApplicationShutdown {
       tokens,
       users,
       channels,
-      holds: batch.filter((s) => s.holdStore !== 'redis' && s.holdRecorded !== false && s.reserved > 0),
+      holds: batch
+        .filter((s) => s.holdStore !== 'redis' && s.holdRecorded !== false && s.reserved > 0)
+        .sort((x, y) => (x.requestId < y.requestId ? -1 : 1)),
       logs: batch.map((s) => ({
         userId: s.userId,
         createdAt: now,
@@ -214,13 +247,13 @@ export class SettlementWriter implements BeforeApplicationShutdown {
           direct.run(FORGET_REFUNDED_HOLD, [hold.requestId]) > 0
         )
           forfeit(writes, hold);
-      for (const [id, t] of writes.tokens) {
+      for (const [id, t] of ascending(writes.tokens)) {
         if (t.refund === 0 && t.used === 0) continue;
         direct.run(SETTLE_TOKEN, [Math.trunc(t.refund), Math.trunc(t.used), writes.now, id]);
       }
-      for (const [id, u] of writes.users)
+      for (const [id, u] of ascending(writes.users))
         direct.run(SETTLE_USER, [Math.trunc(u.refund), Math.trunc(u.used), u.count, id]);
-      for (const [id, used] of writes.channels) direct.run(SETTLE_CHANNEL, [Math.trunc(used), id]);
+      for (const [id, used] of ascending(writes.channels)) direct.run(SETTLE_CHANNEL, [Math.trunc(used), id]);
       direct.insertAll(Log, writes.logs);
       direct.insertAll(UserRequestCost, writes.costs);
     });
@@ -229,7 +262,7 @@ export class SettlementWriter implements BeforeApplicationShutdown {
   private async apply(manager: EntityManager, writes: BatchWrites): Promise<void> {
     for (const hold of writes.holds)
       if (await holdWasRefunded(runnerOf(manager), hold.requestId)) forfeit(writes, hold);
-    for (const [id, t] of writes.tokens) {
+    for (const [id, t] of ascending(writes.tokens)) {
       if (t.refund === 0 && t.used === 0) continue;
       await manager
         .createQueryBuilder()
@@ -242,7 +275,7 @@ export class SettlementWriter implements BeforeApplicationShutdown {
         .where('id = :id', { id })
         .execute();
     }
-    for (const [id, u] of writes.users) {
+    for (const [id, u] of ascending(writes.users)) {
       await manager
         .createQueryBuilder()
         .update(User)
@@ -254,7 +287,7 @@ export class SettlementWriter implements BeforeApplicationShutdown {
         .where('id = :id', { id })
         .execute();
     }
-    for (const [id, used] of writes.channels) {
+    for (const [id, used] of ascending(writes.channels)) {
       await manager
         .createQueryBuilder()
         .update(Channel)
@@ -283,6 +316,14 @@ const SETTLE_TOKEN =
 const SETTLE_USER =
   'UPDATE users SET quota = quota + ?, used_quota = used_quota + ?, request_count = request_count + ? WHERE id = ?';
 const SETTLE_CHANNEL = 'UPDATE channels SET used_quota = used_quota + ? WHERE id = ?';
+
+/**
+ * Rows in ascending id order: every writer (holds, settlements, reconciliation) locks keys before users and each in
+ * ascending order, so concurrent transactions of several gateway processes cannot deadlock.
+ */
+function ascending<V>(rows: Map<number, V>): Array<[number, V]> {
+  return [...rows].sort((x, y) => x[0] - y[0]);
+}
 
 /**
  * The hold was already given back by the reconciler (it took this process for dead). The
