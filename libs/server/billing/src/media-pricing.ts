@@ -72,6 +72,42 @@ export const IMAGE_PRICES: Readonly<Record<string, ImagePriceRule>> = {
           : 1,
     maxN: 10,
   },
+  // Imagen on Vertex AI: a flat price per image
+  'imagen-4.0-generate-001': {
+    usdPerImage: 0.04,
+    sizes: {},
+    defaultSize: '1024x1024',
+    maxN: 4,
+    anySize: true,
+  },
+  'imagen-4.0-ultra-generate-001': {
+    usdPerImage: 0.06,
+    sizes: {},
+    defaultSize: '1024x1024',
+    maxN: 4,
+    anySize: true,
+  },
+  'imagen-4.0-fast-generate-001': {
+    usdPerImage: 0.02,
+    sizes: {},
+    defaultSize: '1024x1024',
+    maxN: 4,
+    anySize: true,
+  },
+  'imagen-3.0-generate-002': {
+    usdPerImage: 0.04,
+    sizes: {},
+    defaultSize: '1024x1024',
+    maxN: 4,
+    anySize: true,
+  },
+  'imagen-3.0-fast-generate-001': {
+    usdPerImage: 0.02,
+    sizes: {},
+    defaultSize: '1024x1024',
+    maxN: 4,
+    anySize: true,
+  },
   // flux on Replicate: a flat price per image
   'black-forest-labs/flux-schnell': {
     usdPerImage: 0.003,

@@ -1,3 +1,4 @@
+import { FAKE_PNG_BASE64 } from '../openai/images';
 import type { FakeExchange } from '../core/exchange';
 import {
   type FakeProtocol,
@@ -81,6 +82,28 @@ async function generate(ex: FakeExchange, model: string, stream: boolean): Promi
   return ex.json(200, chunks);
 }
 
+/**
+ * Imagen `:predict`: `{instances: [{prompt}], parameters: {sampleCount?, aspectRatio?}}` →
+ * `{predictions: [{bytesBase64Encoded, mimeType}]}`, one per sample (a 1×1 PNG).
+ */
+async function imagenPredict(ex: FakeExchange): Promise<void> {
+  const body = ex.body as Json;
+  const instances = Array.isArray(body.instances) ? body.instances : [];
+  const first = instances[0] as Json | undefined;
+  if (!first || typeof first.prompt !== 'string' || first.prompt === '')
+    return send(ex, googleError(400, 'Prompt is required in instances[0].prompt.'));
+  const parameters = (body.parameters ?? {}) as Json;
+  const count = parameters.sampleCount === undefined ? 1 : Number(parameters.sampleCount);
+  if (!Number.isInteger(count) || count < 1 || count > 4)
+    return send(ex, googleError(400, 'sampleCount must be between 1 and 4.'));
+  return ex.json(200, {
+    predictions: Array.from({ length: count }, () => ({
+      bytesBase64Encoded: FAKE_PNG_BASE64,
+      mimeType: 'image/png',
+    })),
+  });
+}
+
 async function rawPredict(ex: FakeExchange, model: string, stream: boolean): Promise<void> {
   const body = ex.body;
   if (!isJson(body))
@@ -140,6 +163,7 @@ function vertexProtocol(state: {
       if (!ex.bodyIsJson) return send(ex, googleError(400, 'Invalid JSON payload received.'));
       if (publisher === 'google' && (method === 'generateContent' || method === 'streamGenerateContent'))
         return generate(ex, model, method === 'streamGenerateContent');
+      if (publisher === 'google' && method === 'predict' && /^imagen/i.test(model)) return imagenPredict(ex);
       if (publisher === 'anthropic' && (method === 'rawPredict' || method === 'streamRawPredict'))
         return rawPredict(ex, model, method === 'streamRawPredict');
       return send(

@@ -26,6 +26,12 @@ import {
   replicateServesImages,
 } from './replicate-image';
 import {
+  vertexImagenAnswer,
+  vertexImagenError,
+  vertexImagenRequest,
+  vertexServesImages,
+} from './vertex-imagen';
+import {
   MediaCharge,
   MediaJob,
   MediaJobFactory,
@@ -131,28 +137,38 @@ export function imageGenerationJob(req: Request, ratios: RatioTablesService): Me
         geminiImageHold(order.model, prompt, order.n, groupRatio) ??
         imageOrderQuota(order, ratios, groupRatio),
       accepts: (context) =>
-        speaksOpenAi(context) || geminiServesImages(context) || replicateServesImages(context),
+        speaksOpenAi(context) ||
+        geminiServesImages(context) ||
+        replicateServesImages(context) ||
+        vertexServesImages(context),
       build: (context) =>
         geminiServesImages(context)
           ? geminiImageRequest({ ...context, adapter: context.adapter as UpstreamAdapter }, prompt, order.n)
           : replicateServesImages(context)
             ? replicateImageRequest(context, { prompt, n: order.n, size: order.size })
-            : openAiCompatibleRequest(
-                context.channel,
-                '/v1/images/generations',
-                JSON.stringify({ ...payload, model: context.upstreamModel }),
-                'application/json',
-                context.upstreamModel,
-              ),
+            : vertexServesImages(context)
+              ? vertexImagenRequest(context, { prompt, n: order.n, size: order.size })
+              : openAiCompatibleRequest(
+                  context.channel,
+                  '/v1/images/generations',
+                  JSON.stringify({ ...payload, model: context.upstreamModel }),
+                  'application/json',
+                  context.upstreamModel,
+                ),
       parseError: (context, status, text) =>
         geminiServesImages(context)
           ? geminiImageError(context, status, text)
           : replicateServesImages(context)
             ? replicateImageError(context, status, text)
-            : parseOpenAiUpstreamError(status, text),
+            : vertexServesImages(context)
+              ? vertexImagenError(context, status, text)
+              : parseOpenAiUpstreamError(status, text),
       answer: async (response, res, context) => {
-        if (replicateServesImages(context)) {
-          const returned = Math.min(await replicateImageAnswer(response, res), order.n);
+        if (replicateServesImages(context) || vertexServesImages(context)) {
+          const delivered = replicateServesImages(context)
+            ? await replicateImageAnswer(response, res)
+            : await vertexImagenAnswer(response, res);
+          const returned = Math.min(delivered, order.n);
           const priced = imagePriceRule(context.upstreamModel)
             ? { ...order, model: context.upstreamModel }
             : order;
@@ -160,7 +176,7 @@ export function imageGenerationJob(req: Request, ratios: RatioTablesService): Me
             quota: returned === 0 ? 0 : imageOrderQuota({ ...priced, n: returned }, ratios, groupRatio),
             promptTokens: 0,
             completionTokens: 0,
-            note: `${returned} image(s) on Replicate; group ratio ${groupRatio}`,
+            note: `${returned} image(s); group ratio ${groupRatio}`,
           };
         }
         return geminiServesImages(context)

@@ -38,6 +38,8 @@ export interface MediaUpstreamRequest {
   url: string;
   headers: Record<string, string>;
   body: string | Buffer;
+  /** an adapter whose `authorize` signs the request or adds a token (Vertex service accounts) before it is sent */
+  authorizeWith?: UpstreamAdapter;
 }
 
 export interface MediaAttemptContext {
@@ -229,7 +231,22 @@ export class MediaRelayService {
       try {
         const request = job.build(context);
         this.hooks.emit('attemptStarted', call, ref, attempt);
-        const response = await this.upstream.send({ ...request, method: 'POST', signal: abort.signal });
+        const httpCall = {
+          url: request.url,
+          headers: request.headers,
+          body: request.body,
+          method: 'POST' as const,
+          signal: abort.signal,
+        };
+        const authorize = request.authorizeWith?.authorize;
+        // Without `exchange`, sendPlanned answers the plain HTTP response of the authorized request.
+        const response = authorize
+          ? ((await this.upstream.sendPlanned(
+              httpCall,
+              { ...(request.authorizeWith as UpstreamAdapter), authorize, exchange: undefined },
+              upstreamChannelOf(channel),
+            )) as UpstreamResponse)
+          : await this.upstream.send(httpCall);
         upstreamStatus = response.statusCode;
         if (response.statusCode >= 200 && response.statusCode < 300) {
           this.hooks.emit('attemptSucceeded', call, ref, Date.now() - sentAt);
