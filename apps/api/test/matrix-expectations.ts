@@ -7,6 +7,7 @@ import {
   type MatrixVariant,
   predictChatUsage,
   predictCohereUsage,
+  predictOllamaUsage,
   predictReplicateUsage,
   predictGeminiUsage,
   predictMessagesUsage,
@@ -34,7 +35,8 @@ export type ChannelProtocol =
   | 'azure-responses'
   | 'vertex-gemini'
   | 'vertex-anthropic'
-  | 'replicate';
+  | 'replicate'
+  | 'ollama';
 
 export interface MatrixColumn {
   /** the model the client asks for */
@@ -590,6 +592,51 @@ function checkReplicate(
   }
 }
 
+/** Ollama's native /api/chat: sampling in `options`, the schema as `format`, object arguments, `tool_name` results. */
+function checkOllama(variant: MatrixVariant, caller: Obj, sent: RecordedRequest, column: MatrixColumn): void {
+  expect(sent.path).toBe('/api/chat');
+  expect(sent.headers.authorization).toBe(`Bearer ${column.channelKey}`);
+  const body = sent.body as Obj;
+  expect(body.model).toBe(column.upstreamModel);
+  expect(body.stream).toBe(variant.stream);
+  const sampling = callerSampling(variant, caller);
+  expect(body.options).toEqual({
+    temperature: sampling.temperature,
+    top_p: sampling.topP,
+    ...(sampling.topK !== undefined ? { top_k: sampling.topK } : {}),
+    num_predict: sampling.maxTokens,
+  });
+  const messages = body.messages as Obj[];
+  expect(messages.every((m) => ['system', 'user', 'assistant', 'tool'].includes(m.role))).toBe(true);
+  const system = callerSystem(variant, caller);
+  const tool = forcedTool(variant);
+  const names = ((body.tools ?? []) as Obj[]).map((t) => t.function.name);
+  // no tool choice on Ollama: a forced tool is asked for at the end of the system prompt
+  const forcing = tool && names.length > 0 ? `You must call the tool "${tool}".` : undefined;
+  const expectedSystem = [system, forcing].filter(Boolean).join('\n\n');
+  if (expectedSystem) expect(messages[0]).toEqual({ role: 'system', content: expectedSystem });
+  else expect(messages.filter((m) => m.role === 'system')).toEqual([]);
+  expect(messages.at(-1)!.content).toContain(lastUserText(variant, caller));
+
+  expect(body.tool_choice).toBeUndefined();
+  const promoted = variant.expectation === 'structured' && body.format;
+  if (variant.expectation === 'structured' && (variant.format !== 'claude' || promoted)) {
+    expect(body.format).toMatchObject({ required: ['topic', 'confidence'] });
+  } else if (tool) expect(names).toEqual([tool]);
+  else if (variant.format === 'response') expect(names).toHaveLength(5);
+  else expect(body.tools).toBeUndefined();
+
+  if (variant.expectation === 'tool_history') {
+    const assistant = messages.find((m) => m.role === 'assistant')!;
+    expect(assistant.tool_calls).toEqual([
+      { function: { name: WEATHER_TOOL, arguments: HISTORY_ARGUMENTS } },
+    ]);
+    const result = messages[messages.indexOf(assistant) + 1];
+    expect(result).toMatchObject({ role: 'tool', tool_name: WEATHER_TOOL });
+    expect(result.content).toContain('"temperature_c":15');
+  }
+}
+
 /** The native request the fake received: path, auth, model after mapping, system placement, tools, history, stream. */
 export function checkNativeRequest(
   variant: MatrixVariant,
@@ -609,6 +656,7 @@ export function checkNativeRequest(
   else if (column.protocol === 'anthropic') checkAnthropic(variant, cell.request, sent, column);
   else if (column.protocol === 'cohere') checkCohere(variant, cell.request, sent, column);
   else if (column.protocol === 'replicate') checkReplicate(variant, cell.request, sent, column);
+  else if (column.protocol === 'ollama') checkOllama(variant, cell.request, sent, column);
   else if (column.protocol === 'bedrock-converse')
     checkBedrockConverse(variant, cell.request, sent, bedrockColumn(column));
   else if (column.protocol === 'bedrock-claude')
@@ -651,6 +699,10 @@ export function providerUsage(
   }
   if (column.protocol === 'replicate') {
     const u = predictReplicateUsage(sent.body);
+    return { prompt: u.input, completion: u.output };
+  }
+  if (column.protocol === 'ollama') {
+    const u = predictOllamaUsage(sent.body);
     return { prompt: u.input, completion: u.output };
   }
   const u = predictGeminiUsage(sent.body, { model: column.upstreamModel }) as Obj;

@@ -19,6 +19,7 @@ import {
   startFakeGemini,
   startFakeOpenAI,
   startFakeReplicate,
+  startFakeOllama,
 } from '@one-api/llm-testing';
 import { Log } from '@one-api/server-db';
 import { startTestApp, TestApp } from './harness';
@@ -149,6 +150,14 @@ const COLUMNS: MatrixColumn[] = [
     protocol: 'replicate',
     channelKey: 'r8_fake_replicate',
   },
+  {
+    // Ollama's native /api/chat (NDJSON streams); it has no tool choice, so forced tools are the only ones offered
+    model: 'llama3.2',
+    upstreamModel: 'llama3.2:3b',
+    channelType: 30,
+    protocol: 'ollama',
+    channelKey: 'ollama-fake-key',
+  },
 ];
 
 /** The channel config, with a Vertex column's service account (the key pair its fake made at start). */
@@ -180,6 +189,7 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
     fakes.set('deepseek-chat', await startFakeOpenAI({ apiKey: 'sk-fake-deepseek' }));
     fakes.set('command-r-plus', await startFakeCohere({ apiKey: 'co-fake-cohere' }));
     fakes.set('llama-3-8b', await startFakeReplicate({ apiKey: 'r8_fake_replicate' }));
+    fakes.set('llama3.2', await startFakeOllama({ apiKey: 'ollama-fake-key' }));
     fakes.set('amazon.nova-lite-v1:0', await startFakeBedrock());
     fakes.set('us.anthropic.claude-haiku-4-5-20251001-v1:0', await startFakeBedrock());
     fakes.set('vertex-gemini-2.5-flash', await startFakeVertex({ location: 'global' }));

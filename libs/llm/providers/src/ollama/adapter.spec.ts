@@ -71,6 +71,32 @@ describe('Ollama adapter', () => {
     });
   });
 
+  it('asks for a forced tool in the system prompt (Ollama has no tool choice) and offers only that tool', () => {
+    const request = fixtureJson<CanonicalRequest>('canonical-request-tools-history.json');
+    const built = ollamaAdapter.buildRequest(
+      {
+        ...request,
+        tools: [...(request.tools ?? []), { name: 'get_time' }],
+        toolChoice: { type: 'tool', name: 'get_current_weather' },
+      },
+      channel,
+    );
+    const body = JSON.parse(built.body);
+    expect(body.messages[0]).toEqual({
+      role: 'system',
+      content: 'You are a weather assistant.\n\nYou must call the tool "get_current_weather".',
+    });
+    expect(body.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual([
+      'get_current_weather',
+    ]);
+    expect(body.tool_choice).toBeUndefined();
+    expect(built.warnings).toContain(
+      'tool_choice is not enforced by Ollama: the system prompt asks for the call instead',
+    );
+    const none = JSON.parse(ollamaAdapter.buildRequest({ ...request, toolChoice: 'none' }, channel).body);
+    expect(none.tools).toBeUndefined();
+  });
+
   it('refuses remote image URLs (Ollama fetches nothing)', () => {
     expect(() =>
       ollamaAdapter.buildRequest(

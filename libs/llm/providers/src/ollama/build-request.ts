@@ -109,7 +109,9 @@ class OllamaBodyBuilder {
         for (const part of message.content) if (part.type === 'tool-call') callNames.set(part.id, part.name);
     const messages: JsonObject[] = [];
     const system = req.system.map((part) => part.text).filter((text) => text !== '');
-    if (system.length > 0) messages.push({ role: 'system', content: system.join('\n') });
+    const forcing = this.forcingInstruction();
+    if (forcing) system.push(forcing);
+    if (system.length > 0) messages.push({ role: 'system', content: system.join('\n\n') });
     for (const message of req.messages) messages.push(...this.message(message, callNames));
     if (messages.length === 0) throw invalidRequest('messages must not be empty', 'messages');
 
@@ -134,15 +136,27 @@ class OllamaBodyBuilder {
     return body;
   }
 
-  /** Ollama has no tool choice: `none` sends no tools, a named tool is the only one offered; `required` is dropped. */
+  /**
+   * Ollama has no tool choice. `none` sends no tools; a named tool is the only one offered; a required call (named or
+   * not) is asked for in the system prompt — models follow it, nothing enforces it.
+   */
+  private forcingInstruction(): string | undefined {
+    const req = this.request;
+    const choice = req.toolChoice;
+    if ((req.tools ?? []).length === 0 || choice === undefined || choice === 'auto' || choice === 'none')
+      return undefined;
+    this.warnOnce('tool_choice is not enforced by Ollama: the system prompt asks for the call instead');
+    return typeof choice === 'object'
+      ? `You must call the tool "${choice.name}".`
+      : 'You must call one of the tools.';
+  }
+
   private tools(body: JsonObject): void {
     const req = this.request;
     let tools = req.tools ?? [];
     const choice = req.toolChoice;
     if (tools.length === 0 || choice === 'none') return;
     if (typeof choice === 'object') tools = tools.filter((tool) => tool.name === choice.name);
-    if (choice === 'required' || typeof choice === 'object')
-      this.warnOnce('tool_choice was dropped: Ollama cannot force a tool call');
     body.tools = tools.map((tool) => ({
       type: 'function',
       function: {

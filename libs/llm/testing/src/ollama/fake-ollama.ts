@@ -25,6 +25,20 @@ export const OLLAMA_EMBED_DIMENSIONS = 384;
 /** Thinking models answer `think: true` with this before the quote of the last user text. */
 export const OLLAMA_THINKING_PREFIX = 'Thinking about: ';
 
+/**
+ * The fake model follows a system instruction to call a tool (`You must call the tool "x".` or `You must call one of
+ * the tools.`), as instruct models do: Ollama itself has no tool choice.
+ */
+function forcedChoice(messages: ChatMessage[]): ChatRequest['tool_choice'] {
+  const system = messages
+    .filter((m) => m.role === 'system')
+    .map((m) => String(m.content ?? ''))
+    .join('\n');
+  const named = /You must call the tool "([^"]+)"\./.exec(system)?.[1];
+  if (named) return { type: 'function', function: { name: named } };
+  return /You must call one of the tools\./.test(system) ? 'required' : 'auto';
+}
+
 /** An Ollama `/api/chat` body → the OpenAI-shaped view the shared reply rules read (arguments become strings). */
 export function ollamaChatView(body: Obj): ChatRequest {
   const messages = (Array.isArray(body.messages) ? body.messages : []).filter(isObj).map((m): ChatMessage => {
@@ -50,7 +64,7 @@ export function ollamaChatView(body: Obj): ChatRequest {
     model: typeof body.model === 'string' ? body.model : '',
     messages,
     tools: (Array.isArray(body.tools) ? body.tools : []) as ChatTool[],
-    tool_choice: 'auto',
+    tool_choice: forcedChoice(messages),
     response_format:
       format === 'json'
         ? { type: 'json_object' }
