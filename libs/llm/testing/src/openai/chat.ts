@@ -34,6 +34,26 @@ export function validateChatRequest(req: ChatRequest): OpenAIErrorResponse | und
       'empty_array',
     );
   }
+  // As OpenAI: every message must be an object with a role (the fake would otherwise crash reading it).
+  const bad = (req.messages as unknown[]).findIndex(
+    (m) =>
+      m === null ||
+      typeof m !== 'object' ||
+      Array.isArray(m) ||
+      typeof (m as { role?: unknown }).role !== 'string',
+  );
+  if (bad !== -1) {
+    const m = (req.messages as unknown[])[bad];
+    return openAIError(
+      400,
+      m !== null && typeof m === 'object' && !Array.isArray(m)
+        ? `Missing required parameter: 'messages[${bad}].role'.`
+        : `Invalid type for 'messages[${bad}]': expected an object, but got ${m === null ? 'null' : Array.isArray(m) ? 'an array' : `a ${typeof m}`} instead.`,
+      'invalid_request_error',
+      `messages[${bad}]`,
+      'invalid_type',
+    );
+  }
   if (req.stream_options != null && req.stream !== true) {
     return openAIError(
       400,
