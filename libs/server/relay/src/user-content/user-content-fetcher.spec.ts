@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { parseNetworks } from './address-policy';
 import { type HostResolver, type ResolvedAddress, UserContentFetcher } from './user-content-fetcher';
 
@@ -142,6 +142,49 @@ describe('UserContentFetcher (SSRF-safe)', () => {
     await expect(fetcher({ allowedNetworks }).fetch(`http://127.0.0.1:${port}/chunked`)).rejects.toThrow(
       /larger than/,
     );
+  });
+
+  it('through USER_CONTENT_REQUEST_PROXY, asks the proxy for the checked address, never the name', async () => {
+    const connects: string[] = [];
+    const hosts: string[] = [];
+    handler = (req, res) => {
+      hosts.push(String(req.headers.host));
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(PNG);
+    };
+    // A minimal CONNECT proxy that records the tunnel targets.
+    const proxy = createServer();
+    proxy.on('connect', (req: IncomingMessage, socket, head) => {
+      connects.push(req.url ?? '');
+      const [host, targetPort] = (req.url ?? '').split(':');
+      const upstream = connect(Number(targetPort), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const resolver = scriptedResolver(['127.0.0.1'], ['10.0.0.9']);
+      const got = await fetcher({ resolver, proxyUrl, allowedNetworks: parseNetworks('127.0.0.1') }).fetch(
+        `http://img.example.test:${port}/cat.png`,
+      );
+      expect(got.data.equals(PNG)).toBe(true);
+      expect(connects).toEqual([`127.0.0.1:${port}`]);
+      expect(hosts).toEqual([`img.example.test:${port}`]);
+      expect(resolver.calls).toHaveLength(1);
+      // and an internal target is refused before the proxy is ever asked
+      await expect(
+        fetcher({ proxyUrl, resolver: scriptedResolver(['169.254.169.254']) }).fetch('http://metadata.test/'),
+      ).rejects.toThrow(/link-local/);
+      expect(connects).toHaveLength(1);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it('gives up after the timeout', async () => {
