@@ -53,7 +53,6 @@ import { newRequestId } from './request-id';
 import { planUpstreamCall, UpstreamPlan } from './upstream-call';
 import { UpstreamClient } from './upstream-client.service';
 import { bufferedResponse } from './buffered-response';
-import { bufferedResponse } from './buffered-response';
 import { modelMappingOf } from './upstream-body';
 import { needsInlineMedia, RemoteMediaInliner } from './user-content/remote-media-inliner.service';
 import { parseOpenAiUpstreamError, shouldTryAnotherChannel, userFacingMessage } from './upstream-errors';
