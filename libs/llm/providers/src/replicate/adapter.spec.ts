@@ -74,6 +74,16 @@ describe('Replicate adapter', () => {
     expect(() => replicateAdapter.buildRequest({ ...hello, model: 'llama' }, channel)).toThrow(/owner\/name/);
   });
 
+  it('lets config.prefer_wait shorten or turn off the Prefer: wait header', () => {
+    const with10 = replicateAdapter.buildRequest(hello, { ...channel, config: { prefer_wait: 10 } });
+    expect(with10.headers.Prefer).toBe('wait=10');
+    const off = replicateAdapter.buildRequest(hello, { ...channel, config: { prefer_wait: '0' } });
+    expect(off.headers.Prefer).toBeUndefined();
+    expect(
+      replicateAdapter.buildRequest(hello, { ...channel, config: { prefer_wait: 600 } }).headers.Prefer,
+    ).toBe('wait=60');
+  });
+
   it('describes a JSON schema in system_prompt for structured output', () => {
     const built = replicateAdapter.buildRequest(
       {

@@ -38,6 +38,22 @@ export function replicateHeaders(channel: UpstreamChannel): Record<string, strin
 /** How long a create call may wait for the prediction to finish (`Prefer: wait=N`, at most 60 on Replicate). */
 export const REPLICATE_PREFER_WAIT_SECONDS = 60;
 
+/**
+ * The channel's `config.prefer_wait` (seconds, 0 = do not ask), else 60. Lower it below RELAY_TIMEOUT when that is set
+ * under a minute: a create call held by Replicate would otherwise time out and the answer be lost.
+ */
+export function preferWaitSeconds(channel: UpstreamChannel): number {
+  const value = channel.config.prefer_wait;
+  const seconds =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : NaN;
+  if (!Number.isFinite(seconds)) return REPLICATE_PREFER_WAIT_SECONDS;
+  return Math.max(0, Math.min(REPLICATE_PREFER_WAIT_SECONDS, Math.floor(seconds)));
+}
+
 /** Canonical request → the create-prediction call; the exchange hook then polls or streams it. */
 export function buildReplicateRequest(
   request: CanonicalRequest,
@@ -66,7 +82,8 @@ export function buildReplicateRequest(
   if (request.stream) body.stream = true;
   const headers = replicateHeaders(channel);
   // A non-stream call lets Replicate hold the create request until the output is ready: usually no polling at all.
-  if (!request.stream) headers.Prefer = `wait=${REPLICATE_PREFER_WAIT_SECONDS}`;
+  const wait = preferWaitSeconds(channel);
+  if (!request.stream && wait > 0) headers.Prefer = `wait=${wait}`;
   return {
     url: replicateCreateUrl(channel, request.model),
     method: 'POST',
