@@ -59,6 +59,8 @@ export class AppConfig {
   @IsString() @MinLength(1) geminiVersion = 'v1beta';
   @IsIn(['BLOCK_NONE', 'BLOCK_ONLY_HIGH', 'BLOCK_MEDIUM_AND_ABOVE', 'BLOCK_LOW_AND_ABOVE', 'OFF'])
   geminiSafetySetting = 'BLOCK_NONE';
+  /** OpenRouter provider routing order sent as `provider.sort` (empty: OpenRouter's default load balancing). */
+  @IsIn(['', 'price', 'throughput', 'latency']) openRouterProviderSort = '';
 
   // User-supplied content (image URLs fetched for providers that need inline data; multipart uploads)
   @IsInt() @Min(1) maxInlineImageSizeMb = 16;
@@ -150,6 +152,7 @@ export const ENV_BINDINGS: ReadonlyArray<readonly [env: string, field: keyof App
   ['FRONTEND_BASE_URL', 'frontendBaseUrl', 'string'],
   ['GEMINI_VERSION', 'geminiVersion', 'string'],
   ['GEMINI_SAFETY_SETTING', 'geminiSafetySetting', 'string'],
+  ['OPENROUTER_PROVIDER_SORT', 'openRouterProviderSort', 'string'],
   ['MAX_INLINE_IMAGE_SIZE_MB', 'maxInlineImageSizeMb', 'int'],
   ['USER_CONTENT_REQUEST_TIMEOUT', 'userContentRequestTimeout', 'int'],
   ['USER_CONTENT_REQUEST_PROXY', 'userContentRequestProxy', 'string'],

@@ -6,11 +6,14 @@ import {
   createBedrockAdapter,
   createAnthropicAdapter,
   createGeminiAdapter,
+  createOpenAiAdapter,
   createVertexClaudeAdapter,
   createVertexGeminiAdapter,
   isAnthropicChannelType,
+  speaksResponsesApi,
   VERTEX_CHANNEL_TYPE,
   vertexAdapterFor,
+  type VendorOptions,
 } from '@one-api/llm-providers';
 import { AppConfig } from '@one-api/server-config';
 import type { Channel } from '@one-api/server-db';
@@ -34,8 +37,13 @@ export class ChannelAdapters {
   private readonly bedrock: UpstreamAdapter;
   private readonly vertexGemini: UpstreamAdapter;
   private readonly vertexClaude: UpstreamAdapter;
+  private readonly openRouter: UpstreamAdapter;
+  /** Deployment-wide OpenAI-vendor settings, for bodies passed through as well. */
+  readonly vendorOptions: VendorOptions;
 
   constructor(config: AppConfig) {
+    this.vendorOptions = { openRouterProviderSort: config.openRouterProviderSort || undefined };
+    this.openRouter = createOpenAiAdapter(this.vendorOptions);
     this.anthropic = createAnthropicAdapter({ defaultMaxTokens: config.defaultMaxToken });
     this.bedrock = createBedrockAdapter({ defaultMaxTokens: config.defaultMaxToken });
     this.gemini = createGeminiAdapter({
@@ -49,6 +57,8 @@ export class ChannelAdapters {
   /** Gemini with GEMINI_VERSION / GEMINI_SAFETY_SETTING, Anthropic with DEFAULT_MAX_TOKEN; a Responses-native adapter when config.api_format says so. */
   forChannel(channel: Pick<Channel, 'type' | 'config'>, upstreamModel?: string): UpstreamAdapter | undefined {
     if (channel.type === 24) return this.gemini;
+    if (channel.type === 20 && !speaksResponsesApi(20, parseChannelConfig(channel.config)))
+      return this.openRouter;
     if (isAnthropicChannelType(channel.type)) return this.anthropic;
     if (channel.type === BEDROCK_CHANNEL_TYPE) return this.bedrock;
     if (channel.type === VERTEX_CHANNEL_TYPE)

@@ -334,6 +334,7 @@ export class RelayService {
           rawBody: state.rawBody,
           anthropicHeaders: state.anthropicHeaders,
           forceConvert: needsConversion(state.urlOptions),
+          vendorOptions: this.adapters.vendorOptions,
         });
         sentAt = Date.now();
         this.hooks.emit('attemptStarted', state.call, ref, attempt + 1);

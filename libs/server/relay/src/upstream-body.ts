@@ -1,3 +1,4 @@
+import { applyVendorParameterRules, type VendorOptions } from '@one-api/llm-providers';
 import type { Channel } from '@one-api/server-db';
 
 export interface PreparedBody {
@@ -36,7 +37,7 @@ export function prepareOpenAiBody(
   original: Record<string, unknown>,
   model: string,
   channel: Channel,
-  opts: { chat: boolean; stream: boolean; forceUsage: boolean },
+  opts: { chat: boolean; stream: boolean; forceUsage: boolean; vendorOptions?: VendorOptions },
 ): PreparedBody {
   const upstreamModel = modelMappingOf(channel)[model] ?? model;
   const body: Record<string, unknown> = { ...original, model: upstreamModel };
@@ -60,5 +61,7 @@ export function prepareOpenAiBody(
       forcedUsage = true;
     }
   }
+  // The caller's body still has to follow the model's and vendor's parameter rules (o-series max_completion_tokens, …).
+  if (opts.chat) applyVendorParameterRules(body, channel.type, opts.vendorOptions);
   return { body, upstreamModel, systemPromptReset, forcedUsage };
 }

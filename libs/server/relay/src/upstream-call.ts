@@ -5,6 +5,7 @@ import {
   responsesPassthroughBody,
   upstreamUrl,
   vendorOrDefault,
+  type VendorOptions,
 } from '@one-api/llm-providers';
 import type { AnthropicCallerHeaders } from '@one-api/llm-codecs';
 import type { Channel } from '@one-api/server-db';
@@ -58,6 +59,8 @@ export interface PlanInput {
   anthropicHeaders?: AnthropicCallerHeaders;
   /** URL options change the request or the answer: go through the canonical model even on a same-format channel */
   forceConvert?: boolean;
+  /** deployment-wide vendor settings applied to passed-through OpenAI bodies (OPENROUTER_PROVIDER_SORT) */
+  vendorOptions?: VendorOptions;
 }
 
 /**
@@ -165,6 +168,7 @@ function passthroughPlan(input: PlanInput, format: string): UpstreamPlan {
     chat: endpoint.kind === 'chat',
     stream: input.stream,
     forceUsage: input.forceUsage,
+    vendorOptions: input.vendorOptions,
   });
   return {
     mode: 'passthrough',

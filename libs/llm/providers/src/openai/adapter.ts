@@ -1,5 +1,6 @@
 import type { UpstreamAdapter } from '@one-api/llm-core';
 import { buildOpenAiChatRequest } from './build-request';
+import type { VendorOptions } from './parameter-rules';
 import { parseOpenAiError } from './parse-error';
 import { parseOpenAiChatResponse } from './parse-response';
 import { OpenAiChatStreamDecoder } from './stream-decoder';
@@ -12,3 +13,11 @@ export const openAiAdapter: UpstreamAdapter = {
   createStreamDecoder: () => new OpenAiChatStreamDecoder(),
   parseError: parseOpenAiError,
 };
+
+/** The OpenAI adapter with deployment-wide vendor settings (OPENROUTER_PROVIDER_SORT). */
+export function createOpenAiAdapter(options: VendorOptions): UpstreamAdapter {
+  return {
+    ...openAiAdapter,
+    buildRequest: (request, channel) => buildOpenAiChatRequest(request, channel, options),
+  };
+}

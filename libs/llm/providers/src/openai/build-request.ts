@@ -10,6 +10,7 @@ import {
   type UserPart,
 } from '@one-api/llm-core';
 import { upstreamUrl } from './upstream-url';
+import { applyVendorParameterRules, type VendorOptions } from './parameter-rules';
 import { vendorAuthHeaders, vendorOrDefault, type OpenAiCompatibleVendor } from './vendors';
 
 type WireObject = Record<string, unknown>;
@@ -27,6 +28,7 @@ class BodyBuilder {
   constructor(
     private readonly request: CanonicalRequest,
     private readonly vendor: OpenAiCompatibleVendor,
+    private readonly options: VendorOptions = {},
   ) {}
 
   private warnOnce(message: string): void {
@@ -216,6 +218,8 @@ class BodyBuilder {
     if (req.extra && req.sourceFormat === 'openai-chat') {
       for (const [key, value] of Object.entries(req.extra)) if (!(key in body)) body[key] = value;
     }
+    for (const warning of applyVendorParameterRules(body, this.vendor.type, this.options))
+      this.warnOnce(warning);
     return body;
   }
 
@@ -229,6 +233,12 @@ class BodyBuilder {
     if (!reasoning) return;
     if (reasoning.effort !== undefined) {
       body.reasoning_effort = reasoning.effort;
+    } else if (
+      reasoning.budgetTokens !== undefined &&
+      reasoning.enabled !== false &&
+      this.vendor.type === 20
+    ) {
+      body.reasoning = { max_tokens: reasoning.budgetTokens }; // OpenRouter takes a token budget as such
     } else if (reasoning.budgetTokens !== undefined && reasoning.enabled !== false) {
       const budget = reasoning.budgetTokens;
       body.reasoning_effort = budget <= 2048 ? 'low' : budget <= 12288 ? 'medium' : 'high';
@@ -243,8 +253,9 @@ class BodyBuilder {
 export function buildOpenAiChatBody(
   request: CanonicalRequest,
   channelType: number,
+  options: VendorOptions = {},
 ): { body: Record<string, unknown>; warnings: string[] } {
-  const builder = new BodyBuilder(request, vendorOrDefault(channelType));
+  const builder = new BodyBuilder(request, vendorOrDefault(channelType), options);
   const body = builder.build();
   return { body, warnings: builder.warnings };
 }
@@ -253,9 +264,10 @@ export function buildOpenAiChatBody(
 export function buildOpenAiChatRequest(
   request: CanonicalRequest,
   channel: UpstreamChannel,
+  options: VendorOptions = {},
 ): UpstreamHttpRequest {
   const vendor = vendorOrDefault(channel.type);
-  const { body, warnings } = buildOpenAiChatBody(request, channel.type);
+  const { body, warnings } = buildOpenAiChatBody(request, channel.type, options);
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   Object.assign(headers, vendorAuthHeaders(channel.type, channel.key));
   if (vendor.headers) Object.assign(headers, vendor.headers);

@@ -7,3 +7,4 @@ export * from './parse-error';
 export * from './stream-decoder';
 export * from './usage-tap';
 export * from './adapter';
+export * from './parameter-rules';
