@@ -6,7 +6,7 @@ import { LogsModule } from '@one-api/server-logs';
 import { MetricsModule } from '@one-api/server-metrics';
 import { RateLimitModule } from '@one-api/server-ratelimit';
 import { RedemptionsModule } from '@one-api/server-redemptions';
-import { RelayModule } from '@one-api/server-relay';
+import { ExternalBillingModule, RelayModule } from '@one-api/server-relay';
 import { SsoModule } from '@one-api/server-sso';
 import { TokensModule } from '@one-api/server-tokens';
 import { TracingModule } from '@one-api/server-tracing';
@@ -18,6 +18,8 @@ export const FEATURE_MODULES: Type[] = [
   BillingModule,
   UsersModule,
   SsoModule,
+  // before TokensModule: /api/token/balance, /transactions and /logs must win over /api/token/:id
+  ExternalBillingModule,
   TokensModule,
   // before ChannelsModule: its /api/channel/test routes must win over /api/channel/:id
   ChannelHealthModule,

@@ -76,6 +76,9 @@ const EXPECTED: Record<string, Level> = {
   'PUT /api/channel': 'admin',
   'DELETE /api/channel/disabled': 'admin',
   'DELETE /api/channel/:id': 'admin',
+  'GET /api/channel/pricing/:id': 'admin',
+  'PUT /api/channel/pricing/:id': 'admin',
+  'GET /api/channel/default-pricing': 'admin',
   'GET /api/models': 'admin',
   'GET /api/redemption': 'admin',
   'GET /api/redemption/search': 'admin',
@@ -103,6 +106,11 @@ const EXPECTED: Record<string, Level> = {
   'GET /v1/dashboard/billing/subscription': 'key',
   'GET /dashboard/billing/usage': 'key',
   'GET /v1/dashboard/billing/usage': 'key',
+  // the fork's external billing API: an API key, answered in the management envelope
+  'POST /api/token/consume': 'key',
+  'GET /api/token/balance': 'key',
+  'GET /api/token/transactions': 'key',
+  'GET /api/token/logs': 'key',
 };
 
 /** Routes whose effect would spoil the other rows (deleting the caller, rotating its credential) run on throwaway users below. */
@@ -209,7 +217,8 @@ describe('authorization matrix: every route × every kind of caller', () => {
         const res = await send(method, concrete(path), headers);
         if (res.status !== 401)
           failures.push(`${route} with ${actor}'s access token: expected 401, got ${res.status}`);
-        if (!res.body?.error?.message) failures.push(`${route} as ${actor}: not an OpenAI error body`);
+        const shaped = path.startsWith('/api/') ? res.body?.success === false : !!res.body?.error?.message;
+        if (!shaped) failures.push(`${route} as ${actor}: not the error body of its kind`);
       }
       const withKey = await send(method, concrete(path), { Authorization: `Bearer ${relayKey}` });
       if (withKey.status === 401 || withKey.status === 403)

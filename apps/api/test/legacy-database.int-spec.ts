@@ -4,14 +4,22 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import bcrypt from 'bcryptjs';
 import {
+  CHANNELS_MODEL_CONFIGS_EXTENSION,
   LOGS_EXTENSION,
   LOGS_TRACE_EXTENSION,
+  LOGS_USAGE_EXTENSION,
   ONE_API_TABLES,
   USERS_TOTP_EXTENSION,
 } from '@one-api/server-db';
 
 /** Columns this gateway adds to One API's logs table, in migration order. */
-const LOG_COLUMNS_ADDED = [...LOGS_EXTENSION.columns, ...LOGS_TRACE_EXTENSION.columns];
+const LOG_COLUMNS_ADDED = [
+  ...LOGS_EXTENSION.columns,
+  ...LOGS_TRACE_EXTENSION.columns,
+  ...LOGS_USAGE_EXTENSION.columns,
+];
+/** Columns added to One API's channels table (the fork's per-channel prices). */
+const CHANNEL_COLUMNS_ADDED = CHANNELS_MODEL_CONFIGS_EXTENSION.columns;
 import { FakeProvider, predictChatUsage, startFakeOpenAI } from '@one-api/llm-testing';
 import {
   computeQuota,
@@ -356,6 +364,9 @@ describe('an existing One API SQLite database', () => {
     expect(after.users.slice(before.users.length).map((c) => c.name)).toEqual(
       USERS_TOTP_EXTENSION.columns.map((c) => c.name),
     );
+    expect(after.channels.slice(before.channels.length).map((c) => c.name)).toEqual(
+      CHANNEL_COLUMNS_ADDED.map((c) => c.name),
+    );
     const indexesAfter = indexesOf(file);
     for (const name of indexesBefore) expect(indexesAfter).toContain(name);
     t = await startTestApp({
@@ -384,7 +395,9 @@ describe('a fresh SQLite database', () => {
       }
       expect(mine.logs.length - theirs.logs.length).toBe(LOG_COLUMNS_ADDED.length);
       expect(mine.users.length - theirs.users.length).toBe(USERS_TOTP_EXTENSION.columns.length);
-      for (const table of ONE_API_TABLES.filter((t) => t.name !== 'logs' && t.name !== 'users')) {
+      expect(mine.channels.length - theirs.channels.length).toBe(CHANNEL_COLUMNS_ADDED.length);
+      const extended = new Set(['logs', 'users', 'channels']);
+      for (const table of ONE_API_TABLES.filter((t) => !extended.has(t.name))) {
         expect(mine[table.name]).toHaveLength(theirs[table.name].length);
       }
       const ourIndexes = indexesOf(ours);

@@ -109,6 +109,8 @@ export class ChannelsService {
       priority: dto.priority ?? 0,
       config: configToText(dto.config),
       systemPrompt: dto.system_prompt ?? '',
+      // Per-model prices are edited through /api/channel/pricing/:id (ChannelPricingController).
+      modelConfigs: '',
     };
     return this.tx.run(async (manager) => {
       const ids: number[] = [];

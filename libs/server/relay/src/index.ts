@@ -7,5 +7,7 @@ export * from './relay-auth.service';
 export * from './upstream-client.service';
 export * from './relay.service';
 export * from './relay.module';
+export * from './external-billing/external-billing.module';
+export * from './external-billing/external-billing.service';
 export * from './relay-hooks';
 export * from './relay-fast-lane';

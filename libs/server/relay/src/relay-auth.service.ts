@@ -26,7 +26,11 @@ export class RelayAuthService {
     this.prefixes = [...new Set([config.tokenKeyPrefix, 'sk-'])].filter(Boolean);
   }
 
-  async authenticate(req: Request): Promise<RelayPrincipal> {
+  /**
+   * `allowExhausted`: a key with no quota left still identifies itself (the external-billing API must settle or
+   * cancel a reservation that took a key's last quota, and show its balance).
+   */
+  async authenticate(req: Request, options: { allowExhausted?: boolean } = {}): Promise<RelayPrincipal> {
     const parsed = parseRelayKey(req.headers, this.prefixes);
     if (!parsed)
       throw req.headers.authorization || req.headers['x-api-key']
@@ -40,10 +44,16 @@ export class RelayAuthService {
     ) {
       throw relayErrors.keyExpired();
     }
-    if (token.status === TokenStatus.Exhausted || (!token.unlimitedQuota && token.remainQuota <= 0)) {
+    if (
+      !options.allowExhausted &&
+      (token.status === TokenStatus.Exhausted || (!token.unlimitedQuota && token.remainQuota <= 0))
+    ) {
       throw relayErrors.keyExhausted();
     }
-    if (token.status !== TokenStatus.Enabled) throw relayErrors.keyDisabled();
+    const usable =
+      token.status === TokenStatus.Enabled ||
+      (options.allowExhausted && token.status === TokenStatus.Exhausted);
+    if (!usable) throw relayErrors.keyDisabled();
     if (token.subnets) {
       const ip = clientIp(req);
       const family = ip.includes(':') ? 'ipv6' : 'ipv4';

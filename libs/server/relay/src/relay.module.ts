@@ -40,6 +40,6 @@ import { UserContentFetcher } from './user-content/user-content-fetcher';
     RemoteMediaInliner,
     MediaRelayService,
   ],
-  exports: [RelayDirectory, UpstreamClient, ChannelAdapters, RelayHooks],
+  exports: [RelayDirectory, RelayAuthService, UpstreamClient, ChannelAdapters, RelayHooks],
 })
 export class RelayModule {}

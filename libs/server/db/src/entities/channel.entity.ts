@@ -33,4 +33,6 @@ export class Channel {
   /** JSON string: region, ak, sk, user_id, api_version, library_id, plugin, vertex_ai_project_id, vertex_ai_adc. */
   @Column({ type: 'text', nullable: true }) config!: string | null;
   @Column({ name: 'system_prompt', type: 'text', nullable: true }) systemPrompt!: string | null;
+  /** The fork's per-model prices on this channel (JSON; see docs/billing.md). Added by migration 0006. */
+  @Column({ name: 'model_configs', type: 'text', nullable: true }) modelConfigs!: string | null;
 }

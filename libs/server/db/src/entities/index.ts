@@ -4,11 +4,24 @@ import { Log } from './log.entity';
 import { OptionRow } from './option.entity';
 import { Redemption } from './redemption.entity';
 import { Token } from './token.entity';
+import { TokenTransaction, TokenTransactionStatus } from './token-transaction.entity';
 import { User } from './user.entity';
 import { UserRequestCost } from './user-request-cost.entity';
 import { VerificationCode } from './verification-code.entity';
 
-export { Ability, Channel, Log, OptionRow, Redemption, Token, User, UserRequestCost, VerificationCode };
+export {
+  Ability,
+  Channel,
+  Log,
+  OptionRow,
+  Redemption,
+  Token,
+  TokenTransaction,
+  TokenTransactionStatus,
+  User,
+  UserRequestCost,
+  VerificationCode,
+};
 export const ENTITIES = [
   User,
   Token,
@@ -19,4 +32,5 @@ export const ENTITIES = [
   Log,
   UserRequestCost,
   VerificationCode,
+  TokenTransaction,
 ];

@@ -28,4 +28,10 @@ export class Log {
   @Column({ name: 'trace_id', type: 'varchar', length: 64, nullable: true, default: '' }) traceId!:
     | string
     | null;
+  /** The fork's column: prompt tokens read from a provider cache (part of prompt_tokens). */
+  @Column({ name: 'cached_prompt_tokens', type: 'bigint', nullable: true, default: 0 }) cachedPromptTokens!:
+    | number
+    | null;
+  /** The fork's column: JSON usage details (cache writes 5m / 1h, reasoning tokens). */
+  @Column({ type: 'text', nullable: true }) metadata!: string | null;
 }
