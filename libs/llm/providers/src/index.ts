@@ -13,5 +13,6 @@ export * from './baidu';
 export * from './tencent';
 export * from './deepl';
 export * from './copilot';
+export * from './aiproxy-library';
 export * from './vertex';
 export * from './registry';

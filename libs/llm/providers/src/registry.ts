@@ -16,6 +16,7 @@ import { aliAdapter } from './ali/adapter';
 import { baiduAdapter } from './baidu/adapter';
 import { tencentAdapter } from './tencent/adapter';
 import { deeplAdapter } from './deepl/adapter';
+import { aiProxyLibraryAdapter } from './aiproxy-library/adapter';
 import { prefersAzureResponses } from './openai/azure-url';
 import { VERTEX_CHANNEL_TYPE, vertexAdapterFor } from './vertex/select';
 import { vertexGeminiAdapter } from './vertex/gemini-adapter';
@@ -36,6 +37,7 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (channelType === 15) return baiduAdapter;
   if (channelType === 23) return tencentAdapter;
   if (channelType === 38) return deeplAdapter;
+  if (channelType === 21) return aiProxyLibraryAdapter;
   if (isAnthropicChannelType(channelType)) return anthropicAdapter;
   if (channelType === BEDROCK_CHANNEL_TYPE) return bedrockAdapter;
   if (channelType === 35) return cohereAdapter;
