@@ -11,6 +11,7 @@ import { MetricsService } from '@one-api/server-metrics';
 import { RateLimitService } from '@one-api/server-ratelimit';
 import { isFastRelayPath, RelayService, relayFastLane } from '@one-api/server-relay';
 import { createPino, logLevelOf, PinoNestLogger, RequestContextService } from '@one-api/server-tracing';
+import { adminSecurityHeaders } from './admin-security-headers';
 import { AppModule } from './app.module';
 import { jsonDepthExceeds, jsonDepthLimit, MAX_JSON_DEPTH } from './json-depth-limit';
 import { installRelayFront } from './relay-front';
@@ -81,12 +82,15 @@ export async function createApp(config?: AppConfig): Promise<INestApplication> {
   const adminDir = adminBuildDir(cfg);
   if (adminDir) {
     const staticFiles = express.static(adminDir, { index: 'index.html', extensions: ['html'], maxAge: '1h' });
+    const securityHeaders = adminSecurityHeaders();
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (API_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
-      staticFiles(req, res, () => {
-        if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-        res.sendFile(join(adminDir, 'index.html'));
-      });
+      securityHeaders(req, res, () =>
+        staticFiles(req, res, () => {
+          if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+          res.sendFile(join(adminDir, 'index.html'));
+        }),
+      );
     });
   } else {
     new Logger('Admin').warn('Admin app build not found: run `npm run build` to serve it at /');
