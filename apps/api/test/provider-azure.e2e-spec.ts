@@ -2,10 +2,11 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { type FakeProvider, startFakeAzureOpenAI } from '@one-api/llm-testing';
 import { startTestApp, TestApp } from './harness';
-import { type ChannelInput, createChannel, createKey } from './relay-fixtures';
+import { type ChannelInput, createChannel, createKey, settled } from './relay-fixtures';
 
 const AZURE_KEY = '6f1c0d7e9a8b4c2d8e7f6a5b4c3d2e1f';
 const API_VERSION = '2024-10-21';
+const OLD_API_VERSION = '2024-03-01-preview';
 
 /**
  * Azure OpenAI channels (type 3) end to end against a fake Azure resource that answers only at
@@ -15,13 +16,17 @@ const API_VERSION = '2024-10-21';
 describe('Azure OpenAI channel (type 3): deployment URLs, api-version, api-key', () => {
   let t: TestApp;
   let fake: FakeProvider;
+  // a resource on One API's default api-version, which refuses stream_options
+  let oldFake: FakeProvider;
+  let root: Awaited<ReturnType<TestApp['login']>>;
   let openai: OpenAI;
   let anthropic: Anthropic;
 
   beforeAll(async () => {
     fake = await startFakeAzureOpenAI({ apiKey: AZURE_KEY, apiVersion: API_VERSION });
+    oldFake = await startFakeAzureOpenAI({ apiKey: AZURE_KEY, apiVersion: OLD_API_VERSION });
     t = await startTestApp();
-    const root = await t.login('root', '123456');
+    root = await t.login('root', '123456');
     await createChannel(root, {
       type: 3,
       name: 'azure',
@@ -49,6 +54,14 @@ describe('Azure OpenAI channel (type 3): deployment URLs, api-version, api-key',
       models: 'gpt-4.1-nano',
       config: JSON.stringify({ api_version: API_VERSION, api_format: 'response' }),
     });
+    // no api_version: One API's UI default, 2024-03-01-preview
+    await createChannel(root, {
+      type: 3,
+      name: 'azure-2024-03',
+      key: AZURE_KEY,
+      base_url: oldFake.url,
+      models: 'gpt-4o-mini',
+    });
     const key = await createKey(root, { name: 'azure', unlimited_quota: true });
     openai = new OpenAI({ apiKey: key.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
     anthropic = new Anthropic({ apiKey: key.key, baseURL: t.url, maxRetries: 0 });
@@ -56,8 +69,12 @@ describe('Azure OpenAI channel (type 3): deployment URLs, api-version, api-key',
   afterAll(async () => {
     await t?.close();
     await fake?.close();
+    await oldFake?.close();
   });
-  beforeEach(() => fake.clear());
+  beforeEach(() => {
+    fake.clear();
+    oldFake.clear();
+  });
 
   function sent() {
     expect(fake.requests).toHaveLength(1);
@@ -88,6 +105,63 @@ describe('Azure OpenAI channel (type 3): deployment URLs, api-version, api-key',
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toContain('stream from azure');
     expect(sent().path).toBe('/openai/deployments/gpt-41-mini/chat/completions');
+  });
+
+  it('sends the stream_options include_usage to api-versions that take it', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages: [{ role: 'user', content: 'usage please' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) usage = chunk.usage ?? usage;
+    expect(sent().body).toMatchObject({ stream_options: { include_usage: true } });
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+  });
+
+  describe('on api-versions before 2024-09-01-preview (stream_options refused)', () => {
+    async function lastLog() {
+      await settled(t);
+      return (await root.get('/api/log/').query({ type: 2, size: 1 })).body.data[0];
+    }
+    function sentOld() {
+      expect(oldFake.requests).toHaveLength(1);
+      const [request] = oldFake.requests;
+      expect(new URL(request.url, 'http://x').searchParams.get('api-version')).toBe(OLD_API_VERSION);
+      return request;
+    }
+
+    it('streams chat without stream_options, even when the caller asked for usage, billed by estimate', async () => {
+      const stream = await openai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'stream from an old azure' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      expect(text).toContain('stream from an old azure');
+      const request = sentOld();
+      expect(request.body).toMatchObject({ stream: true });
+      expect(request.body).not.toHaveProperty('stream_options');
+      const log = await lastLog();
+      expect(log.model_name).toBe('gpt-4o-mini');
+      expect(log.prompt_tokens).toBeGreaterThan(0);
+      expect(log.completion_tokens).toBeGreaterThan(0);
+    });
+
+    it('streams a converted Claude request without stream_options, with usage from the estimate', async () => {
+      const stream = anthropic.messages.stream({
+        model: 'gpt-4o-mini',
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'claude caller, old azure' }],
+      });
+      const message = await stream.finalMessage();
+      expect(message.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining('old azure') });
+      expect(message.usage.output_tokens).toBeGreaterThan(0);
+      expect(sentOld().body).not.toHaveProperty('stream_options');
+    });
   });
 
   it('relays embeddings to the embedding deployment', async () => {

@@ -84,4 +84,36 @@ describe('prepareOpenAiBody', () => {
       }).upstreamModel,
     ).toBe('gpt-alias');
   });
+
+  describe('on Azure channels (type 3)', () => {
+    const azure = (config: Record<string, unknown> | null, other?: string) =>
+      channel({ type: 3, config: config ? JSON.stringify(config) : null, other } as Partial<Channel>);
+    const streamed = { ...body, stream_options: { include_usage: true } };
+
+    it("sends no stream_options before api-version 2024-09-01-preview, not even the caller's", () => {
+      for (const ch of [
+        azure(null),
+        azure({ api_version: '2024-03-01-preview' }),
+        azure(null, '2024-06-01'),
+      ]) {
+        const forced = prepareOpenAiBody(body, 'gpt-4o', ch, { chat: true, stream: true, forceUsage: true });
+        expect(forced.body).not.toHaveProperty('stream_options');
+        expect(forced.forcedUsage).toBe(false);
+        const asked = prepareOpenAiBody(streamed, 'gpt-4o', ch, {
+          chat: false,
+          stream: true,
+          forceUsage: true,
+        });
+        expect(asked.body).not.toHaveProperty('stream_options');
+      }
+    });
+
+    it('forces include_usage from 2024-09-01-preview on', () => {
+      for (const ch of [azure({ api_version: '2024-09-01-preview' }), azure(null, '2024-10-21')]) {
+        const out = prepareOpenAiBody(body, 'gpt-4o', ch, { chat: true, stream: true, forceUsage: true });
+        expect(out.body.stream_options).toEqual({ include_usage: true });
+        expect(out.forcedUsage).toBe(true);
+      }
+    });
+  });
 });

@@ -1,5 +1,11 @@
-import { applyVendorParameterRules, type VendorOptions } from '@one-api/llm-providers';
+import {
+  acceptsStreamOptions,
+  applyVendorParameterRules,
+  vendorOrDefault,
+  type VendorOptions,
+} from '@one-api/llm-providers';
 import type { Channel } from '@one-api/server-db';
+import { parseChannelConfig } from './channel-adapters.service';
 
 export interface PreparedBody {
   body: Record<string, unknown>;
@@ -31,7 +37,8 @@ export function modelMappingOf(channel: Channel): Record<string, string> {
 
 /**
  * The body sent to an OpenAI-compatible channel: the caller's body with the channel's model mapping, its system
- * prompt, and `stream_options.include_usage` so streamed usage is exact. Everything else passes unchanged.
+ * prompt, and `stream_options.include_usage` so streamed usage is exact (no `stream_options` at all for channels that
+ * refuse them). Everything else passes unchanged.
  */
 export function prepareOpenAiBody(
   original: Record<string, unknown>,
@@ -54,7 +61,11 @@ export function prepareOpenAiBody(
     body.messages = messages;
   }
   let forcedUsage = false;
-  if (opts.stream && opts.forceUsage) {
+  if (!channelAcceptsStreamOptions(channel)) {
+    // Azure before api-version 2024-09-01-preview answers 400 to any stream_options, the caller's too: usage then
+    // comes from the gateway's estimate.
+    delete body.stream_options;
+  } else if (opts.stream && opts.forceUsage) {
     const streamOptions = (original.stream_options ?? {}) as Record<string, unknown>;
     if (streamOptions.include_usage !== true) {
       body.stream_options = { ...streamOptions, include_usage: true };
@@ -64,4 +75,13 @@ export function prepareOpenAiBody(
   // The caller's body still has to follow the model's and vendor's parameter rules (o-series max_completion_tokens, …).
   if (opts.chat) applyVendorParameterRules(body, channel.type, opts.vendorOptions);
   return { body, upstreamModel, systemPromptReset, forcedUsage };
+}
+
+/** Whether the channel takes `stream_options` (its config is parsed only for vendors where that depends on it). */
+function channelAcceptsStreamOptions(channel: Channel): boolean {
+  if (!vendorOrDefault(channel.type).azureDeployments) return true;
+  return acceptsStreamOptions(channel.type, {
+    config: parseChannelConfig(channel.config),
+    other: channel.other,
+  });
 }

@@ -1,10 +1,15 @@
 import type { CanonicalRequest } from '@one-api/llm-core';
 import { adapterForChannel } from '../registry';
 import { buildOpenAiResponsesRequest } from '../openai-responses/build-request';
-import { AZURE_DEFAULT_API_VERSION, azureApiVersion, prefersAzureResponses } from './azure-url';
+import {
+  AZURE_DEFAULT_API_VERSION,
+  azureAcceptsStreamOptions,
+  azureApiVersion,
+  prefersAzureResponses,
+} from './azure-url';
 import { buildOpenAiChatRequest } from './build-request';
 import { upstreamUrl } from './upstream-url';
-import { vendorAuthHeaders } from './vendors';
+import { acceptsStreamOptions, vendorAuthHeaders } from './vendors';
 
 const BASE = 'https://contoso.openai.azure.com';
 
@@ -79,5 +84,66 @@ describe('Azure OpenAI URLs (channel type 3)', () => {
     expect(adapterForChannel(3, {}, 'gpt-5-nano')?.format).toBe('openai-responses');
     expect(adapterForChannel(3, {}, 'gpt-4o-mini')?.format).toBe('openai-chat');
     expect(adapterForChannel(3, {})?.format).toBe('openai-chat');
+  });
+
+  describe('stream_options (accepted from api-version 2024-09-01-preview on)', () => {
+    it.each([
+      ['2024-03-01-preview', false],
+      ['2024-06-01', false],
+      ['2024-08-01-preview', false],
+      ['2024-09-01-preview', true],
+      ['2024-10-21', true],
+      ['2025-04-01-preview', true],
+      ['preview', true],
+      ['latest', true],
+    ])('%s → %s', (version, accepted) => {
+      expect(azureAcceptsStreamOptions(version)).toBe(accepted);
+    });
+
+    it("reads the channel's version (config, other, else the UI default, which refuses them)", () => {
+      expect(acceptsStreamOptions(3)).toBe(false);
+      expect(acceptsStreamOptions(3, { config: { api_version: '2024-10-21' } })).toBe(true);
+      expect(acceptsStreamOptions(3, { other: '2024-09-01-preview' })).toBe(true);
+      expect(
+        acceptsStreamOptions(3, { config: { api_version: '2024-05-01-preview' }, other: '2024-10-21' }),
+      ).toBe(false);
+      expect(acceptsStreamOptions(1)).toBe(true);
+      expect(acceptsStreamOptions(50, { config: { api_version: '2024-03-01-preview' } })).toBe(true);
+    });
+
+    const streamed = (includeUsage?: boolean): CanonicalRequest => ({
+      model: 'gpt-4o-mini',
+      system: [],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+      sampling: {},
+      stream: true,
+      ...(includeUsage !== undefined ? { includeUsage } : {}),
+    });
+    const bodyFor = (request: CanonicalRequest, config: Record<string, unknown>, type = 3) =>
+      JSON.parse(buildOpenAiChatRequest(request, { type, baseUrl: BASE, key: 'k', config }).body) as Record<
+        string,
+        unknown
+      >;
+
+    it('sends no stream_options to older versions, even when the caller asked for usage', () => {
+      for (const config of [
+        {},
+        { api_version: '2024-03-01-preview' },
+        { api_version: '2024-08-01-preview' },
+      ]) {
+        const body = bodyFor(streamed(true), config);
+        expect(body.stream).toBe(true);
+        expect(body).not.toHaveProperty('stream_options');
+      }
+    });
+
+    it('asks newer versions (and every other vendor) for stream usage', () => {
+      expect(bodyFor(streamed(), { api_version: '2024-10-21' }).stream_options).toEqual({
+        include_usage: true,
+      });
+      expect(bodyFor(streamed(), { api_version: '2024-03-01-preview' }, 1).stream_options).toEqual({
+        include_usage: true,
+      });
+    });
   });
 });

@@ -3,6 +3,22 @@ import { GatewayError } from '@one-api/llm-core';
 /** The api-version One API's channel editor fills in for Azure when the admin gives none. */
 export const AZURE_DEFAULT_API_VERSION = '2024-03-01-preview';
 
+/**
+ * The first api-version that takes `stream_options` (`include_usage`): Azure's changelog lists it among the changes
+ * between 2024-08-01-preview and 2024-09-01-preview; older versions answer 400 "Unrecognized request argument
+ * supplied: stream_options".
+ */
+export const AZURE_STREAM_OPTIONS_SINCE = '2024-09-01';
+
+/**
+ * Whether an Azure api-version accepts `stream_options`: dated versions from 2024-09-01(-preview) on (GA 2024-10-21
+ * included); undated ones (`preview`, `latest`, `v1`) are the newest surface and take it.
+ */
+export function azureAcceptsStreamOptions(apiVersion: string): boolean {
+  const date = /^(\d{4}-\d{2}-\d{2})/.exec(apiVersion.trim());
+  return !date || date[1] >= AZURE_STREAM_OPTIONS_SINCE;
+}
+
 /** GPT-5-family models, which the fork serves through Azure's Responses API whatever the caller's format. */
 const AZURE_RESPONSES_MODEL = /^gpt-5/i;
 

@@ -11,7 +11,12 @@ import {
 } from '@one-api/llm-core';
 import { upstreamUrl } from './upstream-url';
 import { applyVendorParameterRules, type VendorOptions } from './parameter-rules';
-import { vendorAuthHeaders, vendorOrDefault, type OpenAiCompatibleVendor } from './vendors';
+import {
+  acceptsStreamOptions,
+  vendorAuthHeaders,
+  vendorOrDefault,
+  type OpenAiCompatibleVendor,
+} from './vendors';
 
 type WireObject = Record<string, unknown>;
 
@@ -29,6 +34,8 @@ class BodyBuilder {
     private readonly request: CanonicalRequest,
     private readonly vendor: OpenAiCompatibleVendor,
     private readonly options: VendorOptions = {},
+    /** false for channels that refuse `stream_options` (Azure before 2024-09-01-preview) */
+    private readonly streamOptions = true,
   ) {}
 
   private warnOnce(message: string): void {
@@ -207,8 +214,11 @@ class BodyBuilder {
 
     if (req.stream) {
       body.stream = true;
-      if (this.vendor.streamUsage) body.stream_options = { include_usage: true };
-      else if (req.includeUsage !== undefined) body.stream_options = { include_usage: req.includeUsage };
+      // Channels that refuse stream_options get none: usage then comes from the gateway's estimate.
+      if (this.streamOptions) {
+        if (this.vendor.streamUsage) body.stream_options = { include_usage: true };
+        else if (req.includeUsage !== undefined) body.stream_options = { include_usage: req.includeUsage };
+      }
     }
     if (req.user !== undefined) body.user = req.user;
     if (req.metadata !== undefined) {
@@ -254,8 +264,14 @@ export function buildOpenAiChatBody(
   request: CanonicalRequest,
   channelType: number,
   options: VendorOptions = {},
+  target: { config?: Record<string, unknown>; other?: string | null } = {},
 ): { body: Record<string, unknown>; warnings: string[] } {
-  const builder = new BodyBuilder(request, vendorOrDefault(channelType), options);
+  const builder = new BodyBuilder(
+    request,
+    vendorOrDefault(channelType),
+    options,
+    acceptsStreamOptions(channelType, target),
+  );
   const body = builder.build();
   return { body, warnings: builder.warnings };
 }
@@ -267,7 +283,10 @@ export function buildOpenAiChatRequest(
   options: VendorOptions = {},
 ): UpstreamHttpRequest {
   const vendor = vendorOrDefault(channel.type);
-  const { body, warnings } = buildOpenAiChatBody(request, channel.type, options);
+  const { body, warnings } = buildOpenAiChatBody(request, channel.type, options, {
+    config: channel.config,
+    other: channel.other,
+  });
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   Object.assign(headers, vendorAuthHeaders(channel.type, channel.key));
   if (vendor.headers) Object.assign(headers, vendor.headers);

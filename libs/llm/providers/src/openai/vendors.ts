@@ -1,4 +1,5 @@
 import { channelTypeInfo } from '@one-api/contracts';
+import { azureAcceptsStreamOptions, azureApiVersion } from './azure-url';
 
 /**
  * OpenAI-compatible vendors as data: every channel type served by the OpenAI adapter, with the small differences
@@ -102,6 +103,19 @@ export function openAiCompatibleVendor(type: number): OpenAiCompatibleVendor | u
 /** The vendor entry, or the plain OpenAI rules for a type outside the registry. */
 export function vendorOrDefault(type: number): OpenAiCompatibleVendor {
   return VENDORS.get(type) ?? { ...DEFAULTS, type };
+}
+
+/**
+ * Whether the channel takes `stream_options` at all: every vendor does, except Azure before api-version
+ * 2024-09-01-preview (the channel's `config.api_version`, else its `other` column, else the UI default
+ * 2024-03-01-preview). Such channels get no `stream_options`; streamed usage then comes from the local estimate.
+ */
+export function acceptsStreamOptions(
+  type: number,
+  target: { config?: Record<string, unknown>; other?: string | null } = {},
+): boolean {
+  if (!vendorOrDefault(type).azureDeployments) return true;
+  return azureAcceptsStreamOptions(azureApiVersion(target.config, target.other));
 }
 
 /** The channel type's default base URL (contracts' channel-type table), '' when it has none. */

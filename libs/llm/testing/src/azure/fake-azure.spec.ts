@@ -78,4 +78,42 @@ describe('fake Azure OpenAI', () => {
       error: { code: expect.any(String), message: expect.any(String) },
     });
   });
+
+  describe('stream_options by api-version', () => {
+    let open: FakeProvider;
+    beforeAll(async () => {
+      open = await startFakeAzureOpenAI({ apiKey: 'az-key' });
+    });
+    afterAll(() => open.close());
+    const streamed = { ...chat, stream: true, stream_options: { include_usage: true } };
+    const post = (version: string, body: unknown) =>
+      fetch(`${open.url}/openai/deployments/gpt-4o/chat/completions?api-version=${version}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'api-key': 'az-key' },
+        body: JSON.stringify(body),
+      });
+
+    it.each(['2024-03-01-preview', '2024-06-01', '2024-08-01-preview'])(
+      'refuses them on %s as Azure does',
+      async (version) => {
+        const res = await post(version, streamed);
+        expect(res.status).toBe(400);
+        expect(await res.json()).toEqual({
+          error: {
+            message: expect.stringMatching(/^Unrecognized request argument supplied: stream_options\./),
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        });
+        expect((await post(version, { ...chat, stream: true })).status).toBe(200);
+      },
+    );
+
+    it.each(['2024-09-01-preview', '2024-10-21', 'preview'])('streams usage on %s', async (version) => {
+      const res = await post(version, streamed);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('"usage":{');
+    });
+  });
 });

@@ -24,6 +24,26 @@ const azureError = (status: number, code: string, message: string): AzureError =
   body: { error: { code, message } },
 });
 
+/**
+ * Azure added `stream_options` (`include_usage`) in api-version 2024-09-01-preview; dated versions before it refuse
+ * the field with a 400 in OpenAI's error shape (undated ones — `preview`, `latest` — are the newest surface).
+ */
+function refusesStreamOptions(version: string): boolean {
+  const date = /^(\d{4}-\d{2}-\d{2})/.exec(version);
+  return date !== null && date[1] < '2024-09-01';
+}
+
+const UNRECOGNIZED_STREAM_OPTIONS = {
+  error: {
+    message:
+      'Unrecognized request argument supplied: stream_options. Please contact us through an Azure support request ' +
+      'at: https://go.microsoft.com/fwlink/?linkid=2213926 for further questions.',
+    type: 'invalid_request_error',
+    param: null,
+    code: null,
+  },
+};
+
 function header(ex: FakeExchange, name: string): string | undefined {
   const value = ex.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -38,7 +58,7 @@ function asOpenAi(ex: FakeExchange, path: string, key: string): FakeExchange {
 /**
  * Azure OpenAI's URL and auth scheme in front of the fake OpenAI: `/openai/deployments/{deployment}/{task}` with a
  * required `api-version` query (chat/completions, completions, embeddings, moderations, images, audio — whatever the
- * fake OpenAI answers at `/v1/{task}`), and the v1 surface `/openai/v1/{task}` (Responses). The key must come in
+ * fake OpenAI answers at `/v1/{task}`; `stream_options` refused before api-version 2024-09-01-preview, as Azure does), and the v1 surface `/openai/v1/{task}` (Responses). The key must come in
  * `api-key`; a request that also carries `Authorization` is refused, so a gateway leaking a bearer header is caught.
  */
 export function azureOpenAIProtocol(opts: FakeAzureOpenAIOptions = {}): FakeProtocol {
@@ -79,6 +99,14 @@ export function azureOpenAIProtocol(opts: FakeAzureOpenAIOptions = {}): FakeProt
                 '5 minutes, please wait a moment and try again.',
             ),
           );
+        const body = ex.body;
+        if (
+          body !== null &&
+          typeof body === 'object' &&
+          'stream_options' in body &&
+          refusesStreamOptions(version)
+        )
+          return ex.json(400, UNRECOGNIZED_STREAM_OPTIONS);
         return inner.handle(asOpenAi(ex, `/v1/${deployment[2]}`, key));
       }
       return inner.handle(asOpenAi(ex, `/v1/${(v1 as RegExpExecArray)[1]}`, key));
