@@ -79,6 +79,8 @@ const EXPECTED: Record<string, Level> = {
   'GET /api/channel/pricing/:id': 'admin',
   'PUT /api/channel/pricing/:id': 'admin',
   'GET /api/channel/default-pricing': 'admin',
+  'GET /api/usage': 'admin',
+  'GET /api/usage/self': 'user',
   'GET /api/models': 'admin',
   'GET /api/redemption': 'admin',
   'GET /api/redemption/search': 'admin',

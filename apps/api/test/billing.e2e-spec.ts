@@ -253,6 +253,51 @@ describeEachEngine('billing', (engine) => {
     });
   });
 
+  describe('cost of a request (/api/cost/request/:id)', () => {
+    it('is the held quota while the request runs, and the charged quota once it is settled', async () => {
+      const slow = await startFakeOpenAI({ chunkDelayMs: 400 });
+      try {
+        await createChannel(root, { type: 1, name: 'slow', base_url: slow.url, models: 'gpt-4.1-mini' });
+        const res = await fetch(`${t.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${key.key}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            model: 'gpt-4.1-mini',
+            stream: true,
+            stream_options: { include_usage: true },
+            max_tokens: 1000,
+            messages: [{ role: 'user', content: 'stream slowly please, with several words' }],
+          }),
+        });
+        const requestId = res.headers.get('x-oneapi-request-id')!;
+        const during = await t.http.get(`/api/cost/request/${requestId}`);
+        expect(during.status).toBe(200);
+        // gpt-4.1-mini holds at least max_tokens × 0.2 × 4 before the answer is known.
+        expect(during.body).toMatchObject({ request_id: requestId, provisional: true });
+        expect(during.body.quota).toBeGreaterThanOrEqual(800);
+        const text = await res.text();
+        const usage = JSON.parse(/data: (\{[^\n]*"usage":\{"prompt_tokens"[^\n]*)/.exec(text)![1]).usage;
+        await settled(t);
+        const expected = Math.ceil(usage.prompt_tokens * 0.2 + usage.completion_tokens * 0.8 - 1e-9);
+        const after = await t.http.get(`/api/cost/request/${requestId}`);
+        expect(after.body).toMatchObject({
+          provisional: false,
+          quota: expected,
+          cost_usd: expected / 500000,
+        });
+        expect((await consumeLog(requestId)).quota).toBe(expected);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it('answers 404 in the envelope for a request it never saw', async () => {
+      const res = await t.http.get('/api/cost/request/no-such-request');
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ success: false });
+    });
+  });
+
   describe('external quota API (/api/token/consume)', () => {
     let ext: { id: number; key: string };
     const consume = (body: Record<string, unknown>, k = ext.key) =>
@@ -420,6 +465,40 @@ describeEachEngine('billing', (engine) => {
       expect(
         logs.body.data.map((l: { quota: number }) => l.quota).reduce((a: number, b: number) => a + b, 0),
       ).toBe(360);
+    });
+  });
+
+  describe('usage reports (/api/usage)', () => {
+    it('sums consume logs per key, model and UTC day, matching the logs to the unit', async () => {
+      const [total] = await t.dataSource.query(
+        `SELECT SUM(quota) AS quota, COUNT(*) AS n FROM logs WHERE type = 2 AND username = 'root'`,
+      );
+      const byToken = await root.get('/api/usage?group_by=user,token');
+      expect(byToken.body.success).toBe(true);
+      const external = byToken.body.data.find((r: { token_name: string }) => r.token_name === 'external');
+      expect(external).toMatchObject({ username: 'root', request_count: 5, quota: 360 });
+      expect(external.day).toBeUndefined();
+
+      const byModel = await root.get('/api/usage/self?group_by=model');
+      const claude = byModel.body.data.find(
+        (r: { model_name: string }) => r.model_name === 'claude-sonnet-4-5',
+      );
+      expect(claude.request_count).toBe(2);
+      expect(claude.cached_prompt_tokens).toBeGreaterThan(0);
+      const sum = byModel.body.data.reduce((a: number, r: { quota: number }) => a + r.quota, 0);
+      expect(sum).toBe(Number(total.quota));
+
+      const byDay = await root.get('/api/usage/self?group_by=day');
+      expect(byDay.body.data).toEqual([
+        expect.objectContaining({
+          day: new Date().toISOString().slice(0, 10),
+          quota: Number(total.quota),
+          request_count: Number(total.n),
+        }),
+      ]);
+      const none = await root.get(`/api/usage/self?start_timestamp=${Math.floor(Date.now() / 1000) + 3600}`);
+      expect(none.body.data).toEqual([]);
+      expect((await root.get('/api/usage/self?group_by=user')).status).toBe(400);
     });
   });
 });

@@ -42,6 +42,10 @@ export interface Settlement {
   holdRecorded?: boolean;
   /** the request's trace (logs.trace_id) */
   traceId?: string;
+  /** prompt tokens read from a provider cache (logs.cached_prompt_tokens) */
+  cachedPromptTokens?: number;
+  /** JSON of cache writes and reasoning tokens (logs.metadata) */
+  usageMetadata?: string;
 }
 
 const FLUSH_INTERVAL_MS = 50;
@@ -226,6 +230,8 @@ export class SettlementWriter implements BeforeApplicationShutdown {
         tokenId: s.tokenId,
         originModelName: s.originModelName,
         traceId: s.traceId ?? '',
+        cachedPromptTokens: s.cachedPromptTokens ?? 0,
+        metadata: s.usageMetadata ?? null,
       })),
       costs: batch.map((s) => ({
         createdTime: now,

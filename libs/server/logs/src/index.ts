@@ -3,3 +3,4 @@ export * from './logs-query.service';
 export * from './quota-text';
 export * from './log.dto';
 export * from './logs.module';
+export * from './usage-report.service';

@@ -29,6 +29,7 @@ import {
   QuotaReservationService,
   RatioTablesService,
   ratioLogText,
+  usageLogMetadata,
   UsageTokens,
   SettlementWriter,
   webSearchFeeQuota,
@@ -155,7 +156,10 @@ export class RelayService {
           : computeReservation(
               promptEstimate,
               maxTokens,
-              this.options.getNumber('PreConsumedQuota', 500),
+              // A background Responses request runs on after this call: hold the fork's larger default for it.
+              payload.background === true
+                ? this.config.preconsumeTokenForBackgroundRequest
+                : this.options.getNumber('PreConsumedQuota', 500),
               price,
               groupRatio,
             );
@@ -702,6 +706,8 @@ export class RelayService {
       content,
       holdStore: state.holdStore,
       traceId: state.call.traceId,
+      cachedPromptTokens: usage.cacheReadTokens ?? 0,
+      usageMetadata: usageLogMetadata(usage),
     });
     this.hooks.emit('requestFinished', state.call, {
       channel: channel ? { id: channel.id, type: channel.type, name: channel.name ?? '' } : null,
