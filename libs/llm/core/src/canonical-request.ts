@@ -16,6 +16,8 @@ export type WireFormat =
   | 'baidu-ernie'
   | 'tencent-hunyuan'
   | 'deepl'
+  | 'xunfei-spark'
+  | 'aiproxy-library'
   /** Vertex AI publisher models: the Gemini body at `:generateContent`, the Claude body at `:rawPredict` (always converted). */
   | 'vertex-gemini'
   | 'vertex-anthropic'

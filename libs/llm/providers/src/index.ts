@@ -14,5 +14,6 @@ export * from './tencent';
 export * from './deepl';
 export * from './copilot';
 export * from './aiproxy-library';
+export * from './xunfei';
 export * from './vertex';
 export * from './registry';

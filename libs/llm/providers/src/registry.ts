@@ -17,6 +17,7 @@ import { baiduAdapter } from './baidu/adapter';
 import { tencentAdapter } from './tencent/adapter';
 import { deeplAdapter } from './deepl/adapter';
 import { aiProxyLibraryAdapter } from './aiproxy-library/adapter';
+import { xunfeiAdapter } from './xunfei/adapter';
 import { prefersAzureResponses } from './openai/azure-url';
 import { VERTEX_CHANNEL_TYPE, vertexAdapterFor } from './vertex/select';
 import { vertexGeminiAdapter } from './vertex/gemini-adapter';
@@ -38,6 +39,7 @@ export function adapterForChannelType(channelType: number): UpstreamAdapter | un
   if (channelType === 23) return tencentAdapter;
   if (channelType === 38) return deeplAdapter;
   if (channelType === 21) return aiProxyLibraryAdapter;
+  if (channelType === 18) return xunfeiAdapter;
   if (isAnthropicChannelType(channelType)) return anthropicAdapter;
   if (channelType === BEDROCK_CHANNEL_TYPE) return bedrockAdapter;
   if (channelType === 35) return cohereAdapter;

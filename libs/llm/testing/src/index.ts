@@ -116,6 +116,9 @@ export * from './tencent';
 // Fake DeepL (v2 translate).
 export * from './deepl';
 
+// Fake iFlytek Spark v1 (signed WebSocket URL, status 0/1/2 frames).
+export * from './xunfei';
+
 // Fake Vertex AI (OAuth token endpoint, Gemini generateContent, Claude rawPredict).
 export * from './vertex';
 

@@ -1,0 +1,5 @@
+export * from './adapter';
+export * from './auth-url';
+export * from './build-request';
+export * from './frames';
+export * from './versions';
