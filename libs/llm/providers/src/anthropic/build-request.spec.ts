@@ -138,9 +138,60 @@ describe('Anthropic adapter: build request', () => {
     });
     expect(warnings).toEqual([
       'the image detail level was dropped: Anthropic does not accept it',
-      'top_p was dropped: Anthropic does not accept temperature and top_p together',
+      'top_p was dropped: claude-sonnet-4-5 does not accept temperature and top_p together',
       'seed was dropped: Anthropic does not accept it',
     ]);
+  });
+
+  describe('temperature with top_p (refused together by Claude Sonnet 4.5, Haiku 4.5, Opus 4.1 and later)', () => {
+    const fixture = JSON.parse(readFileSync(join(__dirname, '../openai/fixtures/chat-request.json'), 'utf8'));
+    const fromOpenAi = (model: string) => {
+      const request = openAiChatCodec.decodeRequest({ ...fixture, model, temperature: 0.7, top_p: 0.9 });
+      return buildAnthropicBody({ ...request, model });
+    };
+
+    it.each([
+      'claude-sonnet-4-5',
+      'claude-sonnet-4-5-20250929',
+      'claude-haiku-4-5',
+      'claude-opus-4-1-20250805',
+      'claude-opus-4-5',
+      'claude-sonnet-4-6',
+      'claude-sonnet-4-5@20250929',
+      'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    ])('%s: keeps temperature, drops top_p with a warning', (model) => {
+      const { body: built, warnings } = fromOpenAi(model);
+      expect(built.temperature).toBe(0.7);
+      expect(built).not.toHaveProperty('top_p');
+      expect(warnings).toContain(
+        `top_p was dropped: ${model} does not accept temperature and top_p together`,
+      );
+    });
+
+    it.each([
+      'claude-3-5-haiku-20241022',
+      'claude-3-7-sonnet-20250219',
+      'claude-sonnet-4-20250514',
+      'claude-opus-4-20250514',
+      'claude-opus-4-0',
+      'anthropic.claude-3-haiku-20240307-v1:0',
+    ])('%s: keeps both', (model) => {
+      const { body: built, warnings } = fromOpenAi(model);
+      expect(built).toMatchObject({ temperature: 0.7, top_p: 0.9 });
+      expect(warnings.some((w) => w.startsWith('top_p was dropped'))).toBe(false);
+    });
+
+    it("keeps a lone top_p, and a Claude caller's own pair as given", () => {
+      expect(body(canonical({ model: 'claude-haiku-4-5', sampling: { topP: 0.5 } })).top_p).toBe(0.5);
+      const claude = anthropicMessagesCodec.decodeRequest({
+        model: 'claude-haiku-4-5',
+        max_tokens: 64,
+        temperature: 0.7,
+        top_p: 0.9,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(body(claude)).toMatchObject({ temperature: 0.7, top_p: 0.9 });
+    });
   });
 
   it('fills max_tokens from the adapter option (DEFAULT_MAX_TOKEN) and defaults to 2048', () => {

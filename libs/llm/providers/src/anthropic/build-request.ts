@@ -19,6 +19,7 @@ import {
   DEFAULT_ANTHROPIC_VERSION,
   toolInputOf,
 } from '@one-api/llm-codecs';
+import { refusesTemperatureWithTopP } from './sampling-rules';
 import { anthropicMessagesUrl } from './upstream-url';
 
 type WireObject = Record<string, unknown>;
@@ -262,8 +263,9 @@ class BodyBuilder {
     } else {
       if (s.temperature !== undefined) body.temperature = s.temperature;
       if (s.topP !== undefined) {
-        if (s.temperature !== undefined && !this.fromClaude) {
-          this.warnOnce('top_p was dropped: Anthropic does not accept temperature and top_p together');
+        // Callers of other formats often send both; a Claude caller's own body is sent as given.
+        if (s.temperature !== undefined && !this.fromClaude && refusesTemperatureWithTopP(req.model)) {
+          this.warnOnce(`top_p was dropped: ${req.model} does not accept temperature and top_p together`);
         } else body.top_p = s.topP;
       }
       if (s.topK !== undefined) body.top_k = s.topK;

@@ -1,5 +1,6 @@
 export * from './upstream-url';
 export * from './build-request';
+export * from './sampling-rules';
 export * from './parse-response';
 export * from './parse-error';
 export * from './stream-decoder';

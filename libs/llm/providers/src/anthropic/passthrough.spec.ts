@@ -33,6 +33,14 @@ describe('anthropicPassthroughRequest', () => {
     });
   });
 
+  it("leaves a caller's temperature and top_p alone, even for models that refuse the pair", () => {
+    const raw =
+      '{"model":"claude-haiku-4-5","max_tokens":64,"temperature":0.7,"top_p":0.9,' +
+      '"messages":[{"role":"user","content":"hi"}]}';
+    const call = anthropicPassthroughRequest(raw, { ...target, model: 'claude-sonnet-4-5' });
+    expect(call.body).toBe(raw.replace('"claude-haiku-4-5"', '"claude-sonnet-4-5"'));
+  });
+
   it('replaces only the top-level model value when the model is mapped', () => {
     const raw = fixtureText('claude-code-request.json');
     const call = anthropicPassthroughRequest(raw, { ...target, model: 'claude-opus-4-7' });

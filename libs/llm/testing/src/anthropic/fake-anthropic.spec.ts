@@ -412,6 +412,14 @@ describe('fake Anthropic: auth and validation', () => {
       },
       'Thinking may not be enabled when tool_choice forces tool use.',
     ],
+    [
+      { ...ok, temperature: 0.7, top_p: 0.9 },
+      '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
+    ],
+    [
+      { ...ok, model: 'claude-opus-4-1-20250805', temperature: 0.7, top_p: 0.9 },
+      '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
+    ],
     [{ ...ok, tools: [{ name: 'x' }] }, 'tools.0.custom.input_schema: Field required'],
     [
       {
@@ -426,6 +434,20 @@ describe('fake Anthropic: auth and validation', () => {
     const json = (await res.json()) as AnthropicErrorBody;
     expect(json.error.type).toBe('invalid_request_error');
     expect(json.error.message).toMatch(message);
+  });
+
+  it.each([
+    ['claude-3-7-sonnet-20250219', { temperature: 0.7, top_p: 0.9 }],
+    ['claude-sonnet-4-20250514', { temperature: 0.7, top_p: 0.9 }],
+    ['claude-opus-4-20250514', { temperature: 0.7, top_p: 0.9 }],
+    ['claude-haiku-4-5', { temperature: 0.7 }],
+    ['claude-sonnet-4-5', { top_p: 0.9 }],
+  ])('accepts %s with %j', async (model, sampling) => {
+    const res = await post(
+      { 'x-api-key': 'sk-ant-right', 'anthropic-version': '2023-06-01' },
+      { ...ok, model, ...sampling },
+    );
+    expect(res.status).toBe(200);
   });
 
   it('requires anthropic-version, valid JSON, and answers 404 for unknown paths', async () => {

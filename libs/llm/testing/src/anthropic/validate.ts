@@ -100,10 +100,23 @@ function validateTools(req: MessagesRequest): AnthropicErrorResponse | undefined
 }
 
 /**
+ * Claude Sonnet 4.5, Haiku 4.5, Opus 4.1 and every later model refuse `temperature` and `top_p` together (Claude 3.x,
+ * Sonnet 4 and Opus 4 take both). Ids as Anthropic, Vertex (`@date`) and Bedrock (`anthropic.` prefix) write them.
+ */
+function refusesTemperatureWithTopP(model: string): boolean {
+  const match = /claude-(opus|sonnet|haiku)-(\d+)(?:-(\d{1,2})(?!\d))?/i.exec(model);
+  if (!match) return false;
+  const [major, minor] = [Number(match[2]), Number(match[3] ?? 0)];
+  if (major !== 4) return major > 4;
+  return minor >= 5 || (match[1].toLowerCase() === 'opus' && minor >= 1);
+}
+
+/**
  * The checks the fake applies to a Messages body, with Anthropic-style messages: model, max_tokens, messages
  * (roles, content, every tool_result answering a tool_use of the previous message and every tool_use answered,
  * thinking blocks carrying the signature the fake gave them), tools, and the thinking rules (budget ≥ 1024 and below
- * max_tokens, temperature only 1, no top_k, no forced tool use). `countTokens` skips max_tokens and thinking limits.
+ * max_tokens, temperature only 1, no top_k, no forced tool use), and temperature with top_p refused on Claude Sonnet
+ * 4.5 / Haiku 4.5 / Opus 4.1 and later. `countTokens` skips max_tokens, thinking limits and the sampling pair.
  */
 export function validateMessagesRequest(
   body: unknown,
@@ -126,6 +139,16 @@ export function validateMessagesRequest(
   if (toolsError) return toolsError;
   if (typeof req.temperature === 'number' && (req.temperature < 0 || req.temperature > 1)) {
     return invalidRequest('temperature: Input should be less than or equal to 1');
+  }
+  if (
+    !opts.countTokens &&
+    req.temperature !== undefined &&
+    req.top_p !== undefined &&
+    refusesTemperatureWithTopP(req.model)
+  ) {
+    return invalidRequest(
+      '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
+    );
   }
   const thinking = req.thinking;
   if (thinking !== undefined && thinking !== null) {
