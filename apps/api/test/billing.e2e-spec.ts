@@ -291,6 +291,31 @@ describeEachEngine('billing', (engine) => {
       }
     });
 
+    it('holds PRECONSUME_TOKEN_FOR_BACKGROUND_REQUEST answer tokens for a background Responses request', async () => {
+      const slow = await startFakeOpenAI({ chunkDelayMs: 300 });
+      try {
+        await createChannel(root, { type: 1, name: 'slow-nano', base_url: slow.url, models: 'gpt-4.1-nano' });
+        const held = async (background: boolean) => {
+          const res = await fetch(`${t.url}/v1/responses`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${key.key}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ model: 'gpt-4.1-nano', stream: true, background, input: 'hold for me' }),
+          });
+          const cost = await t.http.get(`/api/cost/request/${res.headers.get('x-oneapi-request-id')}`);
+          await res.text();
+          expect(cost.body.provisional).toBe(true);
+          return cost.body.quota as number;
+        };
+        // gpt-4.1-nano output costs 0.05 × 4 = 0.2 quota per token: 15000 tokens hold 3000, PreConsumedQuota's 500 hold 100.
+        const background = await held(true);
+        const foreground = await held(false);
+        expect(background).toBeGreaterThanOrEqual(3000);
+        expect(background - foreground).toBe(3000 - 100);
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('answers 404 in the envelope for a request it never saw', async () => {
       const res = await t.http.get('/api/cost/request/no-such-request');
       expect(res.status).toBe(404);

@@ -179,6 +179,10 @@ export async function startGateway(): Promise<Gateway> {
 export interface TokenCounts {
   input: number;
   output: number;
+  /** parts of `input` read from / written to the provider's cache (billed at their own prices) */
+  cacheRead?: number;
+  cacheWrite5m?: number;
+  cacheWrite1h?: number;
 }
 
 /**
@@ -200,12 +204,19 @@ export function upstreamUsage(rec: RecordedRequest): TokenCounts {
     return {
       input: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0),
       output: u.output_tokens,
+      cacheRead: u.cache_read_input_tokens ?? 0,
+      cacheWrite5m: u.cache_creation?.ephemeral_5m_input_tokens ?? u.cache_creation_input_tokens ?? 0,
+      cacheWrite1h: u.cache_creation?.ephemeral_1h_input_tokens ?? 0,
     };
   }
   const gemini = /\/models\/([^/:]+):(?:stream)?[gG]enerateContent$/.exec(rec.path);
   if (gemini) {
     const u = predictGeminiUsage(body, { model: decodeURIComponent(gemini[1]) }) as Record<string, number>;
-    return { input: u.promptTokenCount, output: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0) };
+    return {
+      input: u.promptTokenCount,
+      output: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0),
+      cacheRead: u.cachedContentTokenCount ?? 0,
+    };
   }
   throw new Error(`no usage prediction for ${rec.method} ${rec.path}`);
 }
@@ -259,11 +270,26 @@ export async function expectBilled(g: Gateway, spec: ChannelSpec): Promise<Consu
     spec.model,
     spec.type,
   );
+  // Each request is charged what its upstream usage costs, cache reads and writes at their own prices.
+  const expectedQuotas = upstream
+    .map(upstreamUsage)
+    .map((u) =>
+      computeQuota(
+        {
+          promptTokens: u.input,
+          completionTokens: u.output,
+          cacheReadTokens: u.cacheRead,
+          cacheWrite5mTokens: u.cacheWrite5m,
+          cacheWrite1hTokens: u.cacheWrite1h,
+        },
+        price,
+        1,
+      ),
+    );
+  const numeric = (a: number, b: number) => a - b;
+  expect(logs.map((l) => l.quota).sort(numeric)).toEqual(expectedQuotas.sort(numeric));
   for (const log of logs) {
     expect(log).toMatchObject({ model_name: spec.model, channel: g.channelIds[spec.protocol] });
-    expect(log.quota).toBe(
-      computeQuota({ promptTokens: log.prompt_tokens, completionTokens: log.completion_tokens }, price, 1),
-    );
     expect(log.quota).toBeGreaterThan(0);
   }
   return logs;

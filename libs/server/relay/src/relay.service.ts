@@ -157,7 +157,7 @@ export class RelayService {
               promptEstimate,
               maxTokens,
               // A background Responses request runs on after this call: hold the fork's larger default for it.
-              payload.background === true
+              endpoint.kind === 'responses' && payload.background === true
                 ? this.config.preconsumeTokenForBackgroundRequest
                 : this.options.getNumber('PreConsumedQuota', 500),
               price,
