@@ -271,21 +271,19 @@ export async function expectBilled(g: Gateway, spec: ChannelSpec): Promise<Consu
     spec.type,
   );
   // Each request is charged what its upstream usage costs, cache reads and writes at their own prices.
-  const expectedQuotas = upstream
-    .map(upstreamUsage)
-    .map((u) =>
-      computeQuota(
-        {
-          promptTokens: u.input,
-          completionTokens: u.output,
-          cacheReadTokens: u.cacheRead,
-          cacheWrite5mTokens: u.cacheWrite5m,
-          cacheWrite1hTokens: u.cacheWrite1h,
-        },
-        price,
-        1,
-      ),
-    );
+  const expectedQuotas = upstream.map(upstreamUsage).map((u) =>
+    computeQuota(
+      {
+        promptTokens: u.input,
+        completionTokens: u.output,
+        cacheReadTokens: u.cacheRead,
+        cacheWrite5mTokens: u.cacheWrite5m,
+        cacheWrite1hTokens: u.cacheWrite1h,
+      },
+      price,
+      1,
+    ),
+  );
   const numeric = (a: number, b: number) => a - b;
   expect(logs.map((l) => l.quota).sort(numeric)).toEqual(expectedQuotas.sort(numeric));
   for (const log of logs) {

@@ -23,7 +23,7 @@ interface Example {
 
 function examples(): Example[] {
   const lines = readFileSync(DOC, 'utf8').split('\n');
-  const header = lines.findIndex((l) => l.startsWith('| # | Dimension |'));
+  const header = lines.findIndex((l) => /^\|\s*#\s*\|\s*Dimension\s*\|/.test(l));
   if (header < 0) throw new Error('docs/billing.md has no worked-examples table');
   const rows: Example[] = [];
   for (const line of lines.slice(header + 2)) {
