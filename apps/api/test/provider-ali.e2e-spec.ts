@@ -1,5 +1,10 @@
 import OpenAI from 'openai';
-import { DASHSCOPE_GENERATION_PATH, FakeProvider, startFakeAli } from '@one-api/llm-testing';
+import {
+  DASHSCOPE_EMBEDDINGS_PATH,
+  DASHSCOPE_GENERATION_PATH,
+  FakeProvider,
+  startFakeAli,
+} from '@one-api/llm-testing';
 import { startTestApp, TestApp } from './harness';
 import { createChannel, createKey, settled } from './relay-fixtures';
 
@@ -20,7 +25,7 @@ describe('Ali DashScope channel (type 17): native text generation through the ga
       name: 'dashscope',
       key: 'sk-dashscope-test',
       base_url: fake.url,
-      models: 'qwen-plus',
+      models: 'qwen-plus,text-embedding-v4',
       config: JSON.stringify({ plugin: '{"pdf_extracter":{}}' }),
     });
     const key = await createKey(root, { name: 'ali', remain_quota: 50_000_000 });
@@ -89,6 +94,26 @@ describe('Ali DashScope channel (type 17): native text generation through the ga
     expect(log.is_stream).toBe(true);
     expect(log.completion_tokens).toBe(usage?.completion_tokens);
     expect(log.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('relays embeddings to the native text-embedding API and answers in OpenAI shape', async () => {
+    const result = await client.embeddings.create({
+      model: 'text-embedding-v4',
+      input: ['first text', 'second text'],
+      dimensions: 64,
+    });
+    expect(result.data.map((d) => d.index)).toEqual([0, 1]);
+    expect(result.data[0].embedding).toHaveLength(64);
+    expect(result.usage.prompt_tokens).toBeGreaterThan(0);
+    expect(fake.requests[0].path).toBe(DASHSCOPE_EMBEDDINGS_PATH);
+    expect(fake.requests[0].body).toEqual({
+      model: 'text-embedding-v4',
+      input: { texts: ['first text', 'second text'] },
+      parameters: { dimension: 64 },
+    });
+    const log = await lastLog();
+    expect(log.model_name).toBe('text-embedding-v4');
+    expect(log.prompt_tokens).toBe(result.usage.prompt_tokens);
   });
 
   it('a wrong channel key surfaces as a gateway error with a log row', async () => {

@@ -1,5 +1,10 @@
 import OpenAI from 'openai';
-import { ERNIE_CHAT_PREFIX, FakeProvider, startFakeBaidu } from '@one-api/llm-testing';
+import {
+  ERNIE_CHAT_PREFIX,
+  ERNIE_EMBEDDINGS_PREFIX,
+  FakeProvider,
+  startFakeBaidu,
+} from '@one-api/llm-testing';
 import { startTestApp, TestApp } from './harness';
 import { createChannel, createKey, settled } from './relay-fixtures';
 
@@ -20,7 +25,7 @@ describe('Baidu ERNIE channel (type 15): token exchange and wenxinworkshop chat 
       name: 'ernie',
       key: 'ak-123|sk-456',
       base_url: fake.url,
-      models: 'ERNIE-4.0-8K,ERNIE-Speed-8K',
+      models: 'ERNIE-4.0-8K,ERNIE-Speed-8K,Embedding-V1,bge-large-zh',
     });
     const key = await createKey(root, { name: 'baidu', remain_quota: 50_000_000 });
     client = new OpenAI({ apiKey: key.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
@@ -83,6 +88,19 @@ describe('Baidu ERNIE channel (type 15): token exchange and wenxinworkshop chat 
     const log = await lastLog();
     expect(log.is_stream).toBe(true);
     expect(log.completion_tokens).toBe(usage?.completion_tokens);
+  });
+
+  it('relays embeddings to the model endpoint with the access token, answered in OpenAI shape', async () => {
+    fake.clear();
+    const result = await client.embeddings.create({ model: 'bge-large-zh', input: 'vector me' });
+    expect(result.data).toHaveLength(1);
+    expect(result.data[0].embedding).toHaveLength(384);
+    const call = fake.requests.find((r) => r.path.startsWith(ERNIE_EMBEDDINGS_PREFIX))!;
+    expect(call.path).toBe(`${ERNIE_EMBEDDINGS_PREFIX}bge_large_zh`);
+    expect(call.url).toMatch(/access_token=24\./);
+    expect(call.body).toEqual({ input: ['vector me'] });
+    const log = await lastLog();
+    expect(log.prompt_tokens).toBe(result.usage.prompt_tokens);
   });
 
   it('a channel whose secret key is refused fails before any chat call', async () => {

@@ -91,4 +91,17 @@ export interface UpstreamAdapter {
     channel: UpstreamChannel,
     io: UpstreamIo,
   ): Promise<UpstreamExchangeResponse>;
+  /** A native embeddings API, for protocols whose embeddings are not OpenAI-shaped (DashScope, ERNIE). */
+  embeddings?: NativeEmbeddings;
+}
+
+/**
+ * Embeddings have no canonical form: an adapter with a native embeddings API maps OpenAI's embeddings request onto it
+ * and the answer back to OpenAI's `{object: "list", data: [{object, index, embedding}], model, usage}`.
+ */
+export interface NativeEmbeddings {
+  /** `body` is the caller's OpenAI embeddings request with the upstream model in `model`. */
+  buildRequest(body: Record<string, unknown>, channel: UpstreamChannel): UpstreamHttpRequest;
+  /** Throws a GatewayError for an error object answered with a 2xx status. */
+  toOpenAi(json: unknown, model: string): Record<string, unknown>;
 }

@@ -469,6 +469,10 @@ export class RelayService {
     } catch (error) {
       throw fromTransportError(error);
     }
+    if (plan.transformBody) {
+      text = plan.transformBody(text);
+      res.setHeader('Content-Type', 'application/json');
+    }
     const usage = PASSTHROUGH_FORMATS[plan.format]?.usageFromBody(text);
     const generative = state.endpoint.kind !== 'embeddings' && state.endpoint.kind !== 'moderations';
     const billed = usage
@@ -478,7 +482,8 @@ export class RelayService {
           completionTokens: generative ? countTextTokens(text, plan.upstreamModel) : 0,
         };
     res.status(attempt.response.statusCode);
-    res.setHeader('Content-Type', String(attempt.response.headers['content-type'] ?? 'application/json'));
+    if (!plan.transformBody)
+      res.setHeader('Content-Type', String(attempt.response.headers['content-type'] ?? 'application/json'));
     this.firstByte(state, attempt);
     res.end(text);
     this.settleUsage(state, attempt, billed, undefined, usage);

@@ -1,7 +1,8 @@
 import type { CanonicalRequest, InboundCodec, UpstreamAdapter, UpstreamChannel } from '@one-api/llm-core';
-import { GatewayError } from '@one-api/llm-core';
+import { GatewayError, tryParseJson } from '@one-api/llm-core';
 import {
   anthropicPassthroughRequest,
+  encodeEmbeddingsBase64,
   responsesPassthroughBody,
   upstreamUrl,
   vendorOrDefault,
@@ -28,6 +29,8 @@ export type UpstreamPlan =
       format: string;
       /** the channel's adapter when it completes credentials itself (Zhipu JWT, Copilot token): run on these bytes too */
       authorizer?: { adapter: UpstreamAdapter; upstreamChannel: UpstreamChannel };
+      /** turns a 2xx answer into the caller's format (native embeddings → OpenAI's); throws a GatewayError */
+      transformBody?: (text: string) => string;
     }
   | {
       mode: 'convert';
@@ -154,6 +157,29 @@ function passthroughPlan(input: PlanInput, format: string): UpstreamPlan {
       upstreamModel,
       systemPromptReset: false,
       forcedUsage: false,
+    };
+  }
+  const nativeEmbeddings = input.adapter?.embeddings;
+  if (endpoint.kind === 'embeddings' && format !== 'openai-chat' && nativeEmbeddings) {
+    const http = nativeEmbeddings.buildRequest(
+      { ...input.payload, model: upstreamModel },
+      upstreamChannelOf(channel),
+    );
+    const base64 = input.payload.encoding_format === 'base64';
+    return {
+      mode: 'passthrough',
+      // the answer is turned into OpenAI's embeddings JSON, so usage is read the OpenAI way
+      format: 'openai-chat',
+      url: http.url,
+      headers: http.headers,
+      body: http.body,
+      upstreamModel,
+      systemPromptReset: false,
+      forcedUsage: false,
+      transformBody: (text) => {
+        const answer = nativeEmbeddings.toOpenAi(tryParseJson(text), upstreamModel);
+        return JSON.stringify(base64 ? encodeEmbeddingsBase64(answer) : answer);
+      },
     };
   }
   if (format !== 'openai-chat') {

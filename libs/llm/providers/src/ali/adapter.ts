@@ -1,5 +1,6 @@
 import type { UpstreamAdapter } from '@one-api/llm-core';
 import { buildAliRequest } from './build-request';
+import { aliEmbeddings } from './embeddings';
 import { parseAliError } from './parse-error';
 import { parseAliResponse } from './parse-response';
 import { AliStreamDecoder } from './stream-decoder';
@@ -11,4 +12,5 @@ export const aliAdapter: UpstreamAdapter = {
   parseResponse: parseAliResponse,
   createStreamDecoder: () => new AliStreamDecoder(),
   parseError: parseAliError,
+  embeddings: aliEmbeddings,
 };

@@ -1,6 +1,7 @@
 import type { UpstreamAdapter, UpstreamChannel, UpstreamHttpRequest, UpstreamIo } from '@one-api/llm-core';
 import { baiduAccessToken } from './access-token';
 import { buildBaiduRequest } from './build-request';
+import { baiduEmbeddings } from './embeddings';
 import { parseBaiduError } from './parse-error';
 import { parseBaiduResponse } from './parse-response';
 import { BaiduStreamDecoder } from './stream-decoder';
@@ -12,6 +13,7 @@ export const baiduAdapter: UpstreamAdapter = {
   parseResponse: parseBaiduResponse,
   createStreamDecoder: () => new BaiduStreamDecoder(),
   parseError: parseBaiduError,
+  embeddings: baiduEmbeddings,
   async authorize(
     request: UpstreamHttpRequest,
     channel: UpstreamChannel,

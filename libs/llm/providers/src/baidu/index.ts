@@ -5,3 +5,4 @@ export * from './endpoints';
 export * from './parse-error';
 export * from './parse-response';
 export * from './stream-decoder';
+export * from './embeddings';

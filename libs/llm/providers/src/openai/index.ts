@@ -8,3 +8,4 @@ export * from './stream-decoder';
 export * from './usage-tap';
 export * from './adapter';
 export * from './parameter-rules';
+export * from './embedding-encoding';

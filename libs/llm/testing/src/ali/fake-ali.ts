@@ -9,7 +9,8 @@ import {
 import { type ChatReply, chatReply, replyCompletionTokens } from '../openai/chat-reply';
 import { wordPieces } from '../openai/ids';
 import type { ChatRequest } from '../openai/types';
-import { chatPromptTokens } from '../openai/usage';
+import { fakeEmbedding } from '../openai/embeddings';
+import { chatPromptTokens, estimateTokens } from '../openai/usage';
 
 export interface FakeAliOptions extends FakeServerOptions {
   /** The only DashScope API key accepted (`Authorization: Bearer <key>`). */
@@ -17,6 +18,7 @@ export interface FakeAliOptions extends FakeServerOptions {
 }
 
 export const DASHSCOPE_GENERATION_PATH = '/api/v1/services/aigc/text-generation/generation';
+export const DASHSCOPE_EMBEDDINGS_PATH = '/api/v1/services/embeddings/text-embedding/text-embedding';
 
 interface GenerationBody {
   model?: string;
@@ -52,6 +54,32 @@ export function aliProtocol(opts: FakeAliOptions): FakeProtocol {
     async handle(ex) {
       if (ex.headers.authorization !== `Bearer ${opts.apiKey}`)
         return aliError(ex, 401, 'InvalidApiKey', 'Invalid API-key provided.');
+      if (ex.method === 'POST' && ex.path === DASHSCOPE_EMBEDDINGS_PATH) {
+        const req = (ex.body ?? {}) as {
+          model?: string;
+          input?: { texts?: unknown };
+          parameters?: { dimension?: number };
+        };
+        const texts = req.input?.texts;
+        if (
+          typeof req.model !== 'string' ||
+          !Array.isArray(texts) ||
+          texts.some((t) => typeof t !== 'string')
+        )
+          return aliError(ex, 400, 'InvalidParameter', 'input.texts should be a list of strings');
+        const dims = req.parameters?.dimension ?? 1024;
+        const tokens = (texts as string[]).reduce((sum, text) => sum + estimateTokens(text), 0);
+        return ex.json(200, {
+          output: {
+            embeddings: (texts as string[]).map((text, index) => ({
+              text_index: index,
+              embedding: Array.from(fakeEmbedding(text, req.model as string, dims)),
+            })),
+          },
+          usage: { total_tokens: tokens },
+          request_id: randomUUID(),
+        });
+      }
       if (ex.method !== 'POST' || ex.path !== DASHSCOPE_GENERATION_PATH)
         return aliError(ex, 404, 'NotFound', `path ${ex.path} not found`);
       const body = (ex.body ?? {}) as GenerationBody;

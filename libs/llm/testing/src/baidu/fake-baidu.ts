@@ -8,7 +8,8 @@ import {
 import { chatReply, replyCompletionTokens } from '../openai/chat-reply';
 import { wordPieces } from '../openai/ids';
 import type { ChatRequest } from '../openai/types';
-import { chatPromptTokens } from '../openai/usage';
+import { fakeEmbedding } from '../openai/embeddings';
+import { chatPromptTokens, estimateTokens } from '../openai/usage';
 
 export interface FakeBaiduOptions extends FakeServerOptions {
   /** The API key and secret key accepted by the token endpoint. */
@@ -19,6 +20,7 @@ export interface FakeBaiduOptions extends FakeServerOptions {
 }
 
 export const ERNIE_CHAT_PREFIX = '/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/';
+export const ERNIE_EMBEDDINGS_PREFIX = '/rpc/2.0/ai_custom/v1/wenxinworkshop/embeddings/';
 
 interface ErnieBody {
   messages?: Array<{ role: string; content: string }>;
@@ -57,12 +59,31 @@ export function baiduProtocol(opts: FakeBaiduOptions): FakeProtocol {
           session_secret: randomBytes(16).toString('hex'),
         });
       }
-      if (!ex.path.startsWith(ERNIE_CHAT_PREFIX) || ex.method !== 'POST')
+      const embeddings = ex.path.startsWith(ERNIE_EMBEDDINGS_PREFIX);
+      if ((!ex.path.startsWith(ERNIE_CHAT_PREFIX) && !embeddings) || ex.method !== 'POST')
         return ex.json(200, { error_code: 3, error_msg: 'Unsupported openapi method' });
       const token = ex.query.get('access_token');
       if (!token) return ex.json(200, { error_code: 100, error_msg: 'Invalid parameter' });
       if (!issued.has(token))
         return ex.json(200, { error_code: 110, error_msg: 'Access token invalid or no longer valid' });
+      if (embeddings) {
+        const input = (ex.body as { input?: unknown } | undefined)?.input;
+        if (!Array.isArray(input) || input.some((t) => typeof t !== 'string'))
+          return ex.json(200, { error_code: 336003, error_msg: 'input is invalid' });
+        const model = ex.path.slice(ERNIE_EMBEDDINGS_PREFIX.length);
+        const tokens = (input as string[]).reduce((sum, text) => sum + estimateTokens(text), 0);
+        return ex.json(200, {
+          id: `as-${randomBytes(5).toString('hex')}`,
+          object: 'embedding_list',
+          created: Math.floor(Date.now() / 1000),
+          data: (input as string[]).map((text, index) => ({
+            object: 'embedding',
+            embedding: Array.from(fakeEmbedding(text, model, 384)),
+            index,
+          })),
+          usage: { prompt_tokens: tokens, total_tokens: tokens },
+        });
+      }
       const body = (ex.body ?? {}) as ErnieBody;
       if (!Array.isArray(body.messages) || body.messages.length % 2 === 0)
         return ex.json(200, {
