@@ -216,6 +216,33 @@ describeEachEngine('billing', (engine) => {
       expect((await t.http.get(`/api/channel/pricing/${openaiChannel}`)).status).toBe(401);
     });
 
+    it('takes model_configs on channel create and update, and shows it with the channel', async () => {
+      const created = await root.post('/api/channel/').send({
+        type: 1,
+        name: 'priced-on-create',
+        key: 'k',
+        base_url: openai.url,
+        models: 'gpt-4o',
+        model_configs: { 'gpt-4o': { ratio: 1, completion_ratio: 3 } },
+      });
+      expect(created.body.success).toBe(true);
+      const id = created.body.data[0];
+      const got = await root.get(`/api/channel/${id}`);
+      expect(JSON.parse(got.body.data.model_configs)).toEqual({
+        'gpt-4o': { ratio: 1, completion_ratio: 3 },
+      });
+      const updated = await root
+        .put('/api/channel/')
+        .send({ id, model_configs: '{"gpt-4o":{"cached_input_ratio":-1}}' });
+      expect(JSON.parse(updated.body.data.model_configs)).toEqual({ 'gpt-4o': { cached_input_ratio: -1 } });
+      const invalid = await root
+        .put('/api/channel/')
+        .send({ id, model_configs: { 'gpt-4o': { ratio: 'cheap' } } });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.message).toContain('gpt-4o.ratio: must be a number');
+      await root.delete(`/api/channel/${id}`);
+    });
+
     it('prices requests on the channel with its own ratio once saved, without a restart', async () => {
       const saved = await root
         .put(`/api/channel/pricing/${openaiChannel}`)
@@ -301,9 +328,16 @@ describeEachEngine('billing', (engine) => {
             headers: { Authorization: `Bearer ${key.key}`, 'Content-Type': 'application/json' },
             body: JSON.stringify({ model: 'gpt-4.1-nano', stream: true, background, input: 'hold for me' }),
           });
-          const cost = await t.http.get(`/api/cost/request/${res.headers.get('x-oneapi-request-id')}`);
+          const requestId = res.headers.get('x-oneapi-request-id');
+          const cost = await t.http.get(`/api/cost/request/${requestId}`);
           await res.text();
           expect(cost.body.provisional).toBe(true);
+          // Let the settlement land before the next test reads balances.
+          for (let i = 0; i < 50; i++) {
+            await settled(t);
+            if ((await t.http.get(`/api/cost/request/${requestId}`)).body.provisional === false) break;
+            await sleep(20);
+          }
           return cost.body.quota as number;
         };
         // gpt-4.1-nano output costs 0.05 × 4 = 0.2 quota per token: 15000 tokens hold 3000, PreConsumedQuota's 500 hold 100.

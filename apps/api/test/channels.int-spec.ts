@@ -15,6 +15,7 @@ const CHANNEL_FIELDS = [
   'created_time',
   'group',
   'id',
+  'model_configs',
   'model_mapping',
   'models',
   'name',

@@ -62,6 +62,8 @@ export interface ChannelDto {
   priority: number;
   config: string;
   system_prompt: string;
+  /** The fork's per-model prices (JSON map model → config, docs/billing.md), or "". */
+  model_configs: string;
 }
 
 export interface RedemptionDto {

@@ -103,6 +103,18 @@ function validateTiers(path: string, value: unknown, errors: string[]): ChannelP
   return tiers.sort((a, b) => a.input_token_threshold - b.input_token_threshold);
 }
 
+/** What is wrong with a model_configs value (null: nothing), for request validation. */
+export function modelConfigsProblem(value: unknown): string | null {
+  const { errors } = validateModelConfigs(value);
+  return errors.length ? `invalid model_configs: ${errors.join('; ')}` : null;
+}
+
+/** A valid model_configs value as stored in channels.model_configs ('' when it prices nothing). */
+export function modelConfigsText(value: unknown): string {
+  const { configs } = validateModelConfigs(value);
+  return Object.keys(configs).length ? JSON.stringify(configs) : '';
+}
+
 /** The hot-path reader: a stored value that does not parse prices nothing (the global prices apply). */
 export function readModelConfigs(raw: string | null | undefined): ChannelModelConfigs {
   if (!raw) return {};

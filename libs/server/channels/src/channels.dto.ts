@@ -1,5 +1,6 @@
 import { Allow, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { ChannelStatus } from '@one-api/contracts';
+import { modelConfigsProblem } from '@one-api/server-billing';
 import {
   CHANNEL_BASE_URL_MAX,
   CHANNEL_NAME_MAX,
@@ -45,6 +46,11 @@ class ChannelFieldsDto {
   @Allow() @IsOptional() @Checked('isConfig', configProblem) config?: string | Record<string, unknown> | null;
   @IsOptional() @IsString() system_prompt?: string | null;
   @IsOptional() @IsInt() @IsIn(STATUSES) status?: number;
+  /** The fork's per-model prices: a JSON object (or a string holding one), see docs/billing.md. */
+  @Allow() @IsOptional() @Checked('isModelConfigs', modelConfigsProblem) model_configs?:
+    | string
+    | Record<string, unknown>
+    | null;
 }
 
 export class CreateChannelDto extends ChannelFieldsDto {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { ChannelDto, ChannelStatus } from '@one-api/contracts';
 import { notFound, PageWindow, unixNow } from '@one-api/server-common';
+import { modelConfigsText } from '@one-api/server-billing';
 import { Ability, Channel, TransactionRunner } from '@one-api/server-db';
 import { abilityRows, channelGroups, splitList } from './abilities';
 import { configToText, splitKeys } from './channel-rules';
@@ -56,6 +57,7 @@ export class ChannelsService {
       priority: num(channel.priority),
       config: str(channel.config),
       system_prompt: str(channel.systemPrompt),
+      model_configs: str(channel.modelConfigs),
     };
   }
 
@@ -109,8 +111,7 @@ export class ChannelsService {
       priority: dto.priority ?? 0,
       config: configToText(dto.config),
       systemPrompt: dto.system_prompt ?? '',
-      // Per-model prices are edited through /api/channel/pricing/:id (ChannelPricingController).
-      modelConfigs: '',
+      modelConfigs: modelConfigsText(dto.model_configs),
     };
     return this.tx.run(async (manager) => {
       const ids: number[] = [];
@@ -142,6 +143,8 @@ export class ChannelsService {
       priority: dto.priority ?? existing.priority,
       config: dto.config !== undefined ? configToText(dto.config) : existing.config,
       systemPrompt: dto.system_prompt !== undefined ? (dto.system_prompt ?? '') : existing.systemPrompt,
+      modelConfigs:
+        dto.model_configs !== undefined ? modelConfigsText(dto.model_configs) : existing.modelConfigs,
     };
     const key = typeof dto.key === 'string' ? dto.key.trim() : '';
     if (key) changes.key = key;
