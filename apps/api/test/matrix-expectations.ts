@@ -36,7 +36,8 @@ export type ChannelProtocol =
   | 'vertex-gemini'
   | 'vertex-anthropic'
   | 'replicate'
-  | 'ollama';
+  | 'ollama'
+  | 'zhipu-chat';
 
 export interface MatrixColumn {
   /** the model the client asks for */

@@ -1,4 +1,4 @@
-import type { MatrixVariant, RecordedRequest } from '@one-api/llm-testing';
+import { type MatrixVariant, type RecordedRequest, zhipuTokenProblem } from '@one-api/llm-testing';
 
 type Obj = Record<string, any>;
 
@@ -16,6 +16,7 @@ export const CLOUD_PROTOCOLS: Readonly<Record<string, string>> = {
   'azure-responses': 'openai-responses',
   'vertex-gemini': 'gemini',
   'vertex-anthropic': 'anthropic',
+  'zhipu-chat': 'openai-chat',
 };
 
 /**
@@ -46,6 +47,16 @@ export function asPlainProviderRequest(
       );
       expect(query.get('api-version')).toBe(column.config?.api_version);
       return { ...sent, path: '/v1/chat/completions', headers };
+    }
+    case 'zhipu-chat': {
+      // Zhipu: the v4 path, and the channel's id.secret signed into an HS256 JWT sent without Bearer
+      expect(sent.path).toBe('/api/paas/v4/chat/completions');
+      expect(zhipuTokenProblem(String(sent.headers.authorization), column.channelKey)).toBeUndefined();
+      return {
+        ...sent,
+        path: '/v1/chat/completions',
+        headers: { ...sent.headers, authorization: `Bearer ${column.channelKey}` },
+      };
     }
     case 'vertex-gemini':
     case 'vertex-anthropic': {

@@ -20,6 +20,7 @@ import {
   startFakeOpenAI,
   startFakeReplicate,
   startFakeOllama,
+  startFakeZhipu,
 } from '@one-api/llm-testing';
 import { Log } from '@one-api/server-db';
 import { startTestApp, TestApp } from './harness';
@@ -158,6 +159,14 @@ const COLUMNS: MatrixColumn[] = [
     protocol: 'ollama',
     channelKey: 'ollama-fake-key',
   },
+  {
+    // Zhipu: OpenAI-shaped v4 API, the id.secret key signed into a JWT (passthrough and converted calls alike)
+    model: 'glm-4-plus',
+    upstreamModel: 'glm-4-plus',
+    channelType: 16,
+    protocol: 'zhipu-chat',
+    channelKey: 'matrixzhipuid.matrixZhipuSecret',
+  },
 ];
 
 /** The channel config, with a Vertex column's service account (the key pair its fake made at start). */
@@ -190,6 +199,7 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
     fakes.set('command-r-plus', await startFakeCohere({ apiKey: 'co-fake-cohere' }));
     fakes.set('llama-3-8b', await startFakeReplicate({ apiKey: 'r8_fake_replicate' }));
     fakes.set('llama3.2', await startFakeOllama({ apiKey: 'ollama-fake-key' }));
+    fakes.set('glm-4-plus', await startFakeZhipu({ apiKey: 'matrixzhipuid.matrixZhipuSecret' }));
     fakes.set('amazon.nova-lite-v1:0', await startFakeBedrock());
     fakes.set('us.anthropic.claude-haiku-4-5-20251001-v1:0', await startFakeBedrock());
     fakes.set('vertex-gemini-2.5-flash', await startFakeVertex({ location: 'global' }));
