@@ -245,9 +245,12 @@ describePg('chaos: faults, restarts and a crash under load, money exact afterwar
       (r) => r.gateway === killedUrl && r.outcome === 'connection-error',
     ).length;
     const figures = chaosFigures(load, lostToKill, money);
-    const refunded = (a.output().match(/refunded \d+ quota held by request/g) ?? []).length;
+    const refunded = (
+      a.output().match(/refunded \d+ quota held by request \S+ of a gateway process that stopped/g) ?? []
+    ).length;
+    const forgotten = (a.output().match(/refunded \d+ quota held by request \S+ whose taking/g) ?? []).length;
     process.stdout.write(
-      `${formatFigures(figures)}\nchaos: events: ${events.join('; ')}; ${lostToKill} requests in flight on the killed gateway, ${refunded} orphaned holds refunded by the survivor\n`,
+      `${formatFigures(figures)}\nchaos: events: ${events.join('; ')}; ${lostToKill} requests in flight on the killed gateway, ${refunded} holds of the killed gateway and ${forgotten} holds whose taking had reported a failure refunded by the survivor\n`,
     );
     for (const v of money.violations) process.stdout.write(`chaos violation: ${v}\n`);
     if (money.violations.length) {

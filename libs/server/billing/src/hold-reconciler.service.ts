@@ -111,9 +111,11 @@ export class HoldReconciler implements OnApplicationBootstrap, BeforeApplication
   async sweep(): Promise<number> {
     const now = unixNow();
     const deadBefore = now - Math.ceil(this.intervalSeconds / 2);
-    const orphans = [...(await this.ofDeadOwners(deadBefore)), ...(await this.forgottenOwnHolds(now - 2))];
     let refunded = 0;
-    for (const hold of orphans) if (await this.refund(hold)) refunded++;
+    for (const hold of await this.ofDeadOwners(deadBefore))
+      if (await this.refund(hold, 'of a gateway process that stopped without settling it')) refunded++;
+    for (const hold of await this.forgottenOwnHolds(now - 2))
+      if (await this.refund(hold, 'whose taking this process had reported as failed')) refunded++;
     this.refunded += refunded;
     // Refunded records only matter to a settlement that comes late; a day is far longer than any request.
     await this.dataSource.query(this.sql('DELETE FROM quota_holds WHERE refunded = 1 AND created_at < ?'), [
@@ -151,7 +153,7 @@ export class HoldReconciler implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** Claims and refunds one hold in a transaction; false when another process or the settlement got there first. */
-  private async refund(hold: OrphanedHold): Promise<boolean> {
+  private async refund(hold: OrphanedHold, why: string): Promise<boolean> {
     const amount = Number(hold.amount);
     const done = await this.transactions.run(async (m) => {
       const runner = runnerOf(m);
@@ -169,10 +171,7 @@ export class HoldReconciler implements OnApplicationBootstrap, BeforeApplication
       });
       return true;
     });
-    if (done)
-      this.logger.warn(
-        `refunded ${amount} quota held by request ${hold.request_id} of a gateway process that stopped without settling it`,
-      );
+    if (done) this.logger.warn(`refunded ${amount} quota held by request ${hold.request_id} ${why}`);
     return done;
   }
 }
