@@ -141,6 +141,20 @@ describe('Replicate exchange against the fake Replicate', () => {
     });
   });
 
+  it('answers 502 for a stream whose prediction fails before its first output (another channel may serve it)', async () => {
+    const { channel } = await start({ failPredictions: true });
+    const res = await replicateExchange(
+      replicateAdapter.buildRequest({ ...hello, stream: true }, channel),
+      channel,
+      ioFor(),
+      fast,
+    );
+    expect(res.statusCode).toBe(502);
+    const error = replicateAdapter.parseError(res.statusCode, await res.body.text());
+    expect({ kind: error.kind, retryable: error.retryable }).toEqual({ kind: 'upstream', retryable: true });
+    expect(error.message).toContain('out of memory');
+  });
+
   it('hands over an HTTP error of the create call as it came', async () => {
     const { fake, channel } = await start();
     fake.failNext(1, '429:1');

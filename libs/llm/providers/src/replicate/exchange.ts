@@ -1,6 +1,7 @@
 import {
   GatewayError,
   isRecord,
+  SseParser,
   tryParseJson,
   type JsonObject,
   type UpstreamChannel,
@@ -59,6 +60,20 @@ function sse(event: string, data: string): string {
     .join('\n')}\n\n`;
 }
 
+async function readText(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const utf8 = new TextDecoder();
+  let out = '';
+  for await (const chunk of chunks) out += utf8.decode(chunk, { stream: true });
+  return out + utf8.decode();
+}
+
+/** The message of a stream `error` event (`{"detail": "..."}` or plain text). */
+function errorText(data: string | undefined): string {
+  if (data === undefined || data === '') return 'the prediction stream ended without output';
+  const parsed = tryParseJson(data);
+  return isRecord(parsed) && typeof parsed.detail === 'string' ? parsed.detail : data;
+}
+
 function urlsOf(prediction: JsonObject): JsonObject {
   return isRecord(prediction.urls) ? prediction.urls : {};
 }
@@ -115,10 +130,19 @@ export async function replicateExchange(
       headers: { ...auth, Accept: 'text/event-stream', 'Cache-Control': 'no-store' },
     });
     if (!ok(res.statusCode)) return res;
+    const opened = await openStream(res.body);
+    // A prediction that fails before its first output is answered like a failed poll: the relay may try another
+    // channel, since nothing reached the caller yet.
+    if (opened.failure !== undefined)
+      return answer(
+        502,
+        'application/json',
+        JSON.stringify({ ...first, status: 'failed', error: opened.failure }),
+      );
     return {
       statusCode: 200,
       headers: { 'content-type': 'text/event-stream' },
-      body: withTrailer(res.body, first),
+      body: withTrailer(opened.body, first),
     };
   }
 
@@ -145,6 +169,44 @@ export async function replicateExchange(
       sse(REPLICATE_PREDICTION_EVENT, json),
   );
 
+  /**
+   * Reads the stream up to its first `output`, `done` or `error` event. Returns the failure of a stream that starts
+   * with `error` (or ends before any event), else a body replaying what was read, then the rest.
+   */
+  async function openStream(
+    upstream: Body,
+  ): Promise<{ body: Body; failure?: undefined } | { failure: string }> {
+    const iterator = upstream[Symbol.asyncIterator]();
+    const parser = new SseParser();
+    const read: Uint8Array[] = [];
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        const events = parser.end();
+        const error = events.find((e) => e.event === 'error');
+        if (error || events.length === 0) return { failure: errorText(error?.data) };
+        break;
+      }
+      read.push(next.value);
+      const events = parser.push(next.value);
+      const first = events.find((e) => e.event === 'output' || e.event === 'done' || e.event === 'error');
+      if (first?.event === 'error') {
+        await iterator.return?.();
+        return { failure: errorText(first.data) };
+      }
+      if (first) break;
+    }
+    const rest = async function* (): AsyncGenerator<Uint8Array> {
+      yield* read;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    };
+    return { body: { [Symbol.asyncIterator]: rest, text: () => readText(rest()) } };
+  }
+
   /** The upstream SSE bytes, then the finished prediction as one more event (nothing when it cannot be read). */
   function withTrailer(upstream: Body, created: JsonObject): Body {
     const chunks = async function* (): AsyncGenerator<Uint8Array> {
@@ -159,12 +221,7 @@ export async function replicateExchange(
     };
     return {
       [Symbol.asyncIterator]: chunks,
-      text: async () => {
-        let out = '';
-        const utf8 = new TextDecoder();
-        for await (const chunk of chunks()) out += utf8.decode(chunk, { stream: true });
-        return out + utf8.decode();
-      },
+      text: () => readText(chunks()),
     };
   }
 }

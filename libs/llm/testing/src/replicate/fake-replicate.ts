@@ -17,6 +17,8 @@ export interface FakeReplicateOptions extends FakeServerOptions {
   pollsBeforeDone?: number;
   /** Whether `Prefer: wait` makes the create call answer the finished prediction (as Replicate does). Default true. */
   preferWait?: boolean;
+  /** Every prediction fails (a broken deployment), whatever the prompt. Default false. */
+  failPredictions?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -225,7 +227,7 @@ export function replicateProtocol(opts: FakeReplicateOptions = {}): FakeProtocol
     if (!model && typeof body.version !== 'string')
       return send(ex, problem(422, 'Input validation failed', '- version: version is required'));
     const id = randomBytes(13).toString('base64url').toLowerCase().slice(0, 26);
-    const failed = body.input.prompt.includes(REPLICATE_FAIL_TRIGGER);
+    const failed = opts.failPredictions === true || body.input.prompt.includes(REPLICATE_FAIL_TRIGGER);
     const stored: StoredPrediction = {
       body: { ...body, model: model ?? 'replicate/pinned-version' },
       output: failed
