@@ -183,6 +183,11 @@ export interface CanonicalRequest {
   stream: boolean;
   /** The client asked for usage in the stream (OpenAI `stream_options.include_usage`). */
   includeUsage?: boolean;
+  /**
+   * What the answer should hold, lower case as Chat's `modalities` (`["text", "image"]` asks an image model for
+   * images, as OpenRouter does; `audio`); absent means text.
+   */
+  outputModalities?: string[];
   user?: string;
   metadata?: Record<string, string>;
   /** Format the request arrived in; adapters pass `extra` through only to an upstream speaking the same format. */

@@ -9,7 +9,19 @@ export interface FinishReason {
   raw: string | null;
 }
 
-export type ResponseContentPart = TextPart | ReasoningPart | ToolCallPart;
+/**
+ * An image the model generated as part of its answer (Gemini's `inlineData` output parts of image models asked for
+ * IMAGE output), base64.
+ */
+export interface GeneratedImagePart {
+  type: 'generated-image';
+  /** `image/png`, `image/jpeg`, ... */
+  mediaType: string;
+  /** base64, no data-URL prefix */
+  data: string;
+}
+
+export type ResponseContentPart = TextPart | ReasoningPart | ToolCallPart | GeneratedImagePart;
 
 /** An additional choice when the client asked for `n > 1` (choice 0 is the response itself). */
 export interface CanonicalChoice {

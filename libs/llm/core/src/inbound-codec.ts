@@ -12,6 +12,8 @@ export interface EncodeContext {
   /** Model name to report to the client instead of the upstream's. */
   model?: string;
   reasoningFormat?: ReasoningOutputFormat;
+  /** Told what the caller's format cannot carry and was dropped (a generated image in a Claude answer). */
+  warn?: (message: string) => void;
 }
 
 /** Per-request stream writer; each call returns SSE text to write to the client (possibly ''). */

@@ -14,6 +14,7 @@ export type StreamEvent =
   | ToolCallStartEvent
   | ToolCallDeltaEvent
   | ToolCallEndEvent
+  | GeneratedImageEvent
   | UsageEvent
   | FinishEvent
   | ErrorEvent;
@@ -59,6 +60,14 @@ export interface ToolCallDeltaEvent {
 export interface ToolCallEndEvent {
   type: 'tool-call-end';
   index: number;
+  choice?: number;
+}
+
+/** A whole generated image (images are not streamed piecewise): base64 `data` of `mediaType`. */
+export interface GeneratedImageEvent {
+  type: 'generated-image';
+  mediaType: string;
+  data: string;
   choice?: number;
 }
 

@@ -118,7 +118,7 @@ export function estimateCompletionTokens(model: string, content: ResponseContent
   for (const part of content) {
     if (part.type === 'tool-call')
       tokens += countTextTokens(part.name, model) + countTextTokens(part.arguments, model);
-    else tokens += countTextTokens(part.text, model);
+    else if (part.type !== 'generated-image') tokens += countTextTokens(part.text, model);
   }
   return tokens;
 }

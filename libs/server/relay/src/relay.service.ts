@@ -550,6 +550,7 @@ export class RelayService {
       request: state.canonical ?? plan.request,
       model: state.model,
       reasoningFormat: state.urlOptions.reasoningFormat,
+      warn: (message) => this.logger.warn(`request ${state.requestId}: ${message}`),
     });
     this.firstByte(state, attempt);
     res.status(200).json(encoded);
@@ -567,6 +568,7 @@ export class RelayService {
       request: state.canonical ?? plan.request,
       model: state.model,
       reasoningFormat: state.urlOptions.reasoningFormat,
+      warn: (message) => this.logger.warn(`request ${state.requestId}: ${message}`),
     });
     let usage: Usage | undefined;
     let generated = '';

@@ -14,7 +14,7 @@ export function encodeAnthropicMessagesResponse(
     type: 'message',
     role: 'assistant',
     model: ctx.model ?? response.model,
-    content: toAnthropicContent(response.content),
+    content: toAnthropicContent(response.content, ctx.warn),
     stop_reason: toAnthropicStopReason(response.finishReason),
     stop_sequence: null,
     usage: toAnthropicUsage(response.usage ?? makeUsage({})),

@@ -9,7 +9,7 @@ import {
   type StreamEvent,
   type Usage,
 } from '@one-api/llm-core';
-import { anthropicMessageId } from './content-blocks';
+import { anthropicMessageId, GENERATED_IMAGE_DROPPED } from './content-blocks';
 import { encodeAnthropicMessagesError } from './encode-error';
 import { toAnthropicStopReason } from './stop-reason';
 import { toAnthropicDeltaUsage, toAnthropicUsage } from './usage-mapping';
@@ -99,6 +99,9 @@ export class AnthropicMessagesStreamEncoder implements StreamEncoder {
         this.tools.delete(ev.index);
         return event('content_block_stop', { type: 'content_block_stop', index: block.index });
       }
+      case 'generated-image':
+        this.ctx.warn?.(GENERATED_IMAGE_DROPPED);
+        return '';
       case 'usage':
         this.usage = ev.usage;
         return '';

@@ -24,6 +24,7 @@ export const LEGACY_FUNCTIONS_STATE = 'openaiLegacyFunctions';
 /** Top-level fields the codec models; every other field is kept in `extra`. */
 const MODELLED_FIELDS = new Set([
   'model',
+  'modalities',
   'messages',
   'tools',
   'tool_choice',
@@ -399,6 +400,11 @@ export function decodeOpenAiChatRequest(body: unknown): CanonicalRequest {
     }
     if (include === true) request.includeUsage = true;
     else if (include === false) request.includeUsage = false;
+  }
+  if (body.modalities !== undefined && body.modalities !== null) {
+    if (!Array.isArray(body.modalities) || !body.modalities.every((m) => typeof m === 'string'))
+      fail('modalities', 'must be an array of strings');
+    request.outputModalities = body.modalities as string[];
   }
   const user = optionalString(body, 'user');
   if (user !== undefined) request.user = user;

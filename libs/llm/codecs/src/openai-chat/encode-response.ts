@@ -1,14 +1,20 @@
-import type {
-  CanonicalResponse,
-  EncodeContext,
-  FinishReason,
-  ReasoningOutputFormat,
-  ResponseContentPart,
+import {
+  toDataUrl,
+  type CanonicalResponse,
+  type EncodeContext,
+  type FinishReason,
+  type ReasoningOutputFormat,
+  type ResponseContentPart,
 } from '@one-api/llm-core';
 import { LEGACY_FUNCTIONS_STATE } from './decode-request';
 import { toOpenAiFinishReason } from './finish-reason';
 import { toOpenAiUsage } from './usage-mapping';
-import type { OpenAiChatCompletionWire, OpenAiChoiceWire, OpenAiResponseMessageWire } from './wire-types';
+import type {
+  OpenAiChatCompletionWire,
+  OpenAiChoiceWire,
+  OpenAiGeneratedImageWire,
+  OpenAiResponseMessageWire,
+} from './wire-types';
 
 export function usesLegacyFunctions(ctx: EncodeContext): boolean {
   return ctx.request.codecState?.[LEGACY_FUNCTIONS_STATE] === true;
@@ -26,18 +32,28 @@ export function reasoningFields(
   return { reasoning_content: text };
 }
 
+/**
+ * A generated image as OpenRouter and OpenAI-compatible gateways put it in `message.images` / `delta.images`: an
+ * `image_url` entry with a base64 data URL.
+ */
+export function generatedImageWire(mediaType: string, data: string): OpenAiGeneratedImageWire {
+  return { type: 'image_url', image_url: { url: toDataUrl(mediaType, data) } };
+}
+
 function encodeMessage(content: ResponseContentPart[], ctx: EncodeContext): OpenAiResponseMessageWire {
   let text: string | null = null;
   let reasoning: string | undefined;
   let signature: string | undefined;
   const toolCalls: NonNullable<OpenAiResponseMessageWire['tool_calls']> = [];
+  const images: OpenAiGeneratedImageWire[] = [];
   for (const part of content) {
     if (part.type === 'text') text = (text ?? '') + part.text;
     else if (part.type === 'reasoning') {
       if (part.redacted) continue;
       reasoning = (reasoning ?? '') + part.text;
       signature = part.signature ?? signature;
-    } else
+    } else if (part.type === 'generated-image') images.push(generatedImageWire(part.mediaType, part.data));
+    else
       toolCalls.push({
         id: part.id,
         type: 'function',
@@ -52,6 +68,7 @@ function encodeMessage(content: ResponseContentPart[], ctx: EncodeContext): Open
   };
   if (reasoning !== undefined)
     Object.assign(message, reasoningFields(reasoning, signature, ctx.reasoningFormat));
+  if (images.length > 0) message.images = images;
   if (toolCalls.length > 0) {
     if (usesLegacyFunctions(ctx)) message.function_call = toolCalls[0].function;
     else message.tool_calls = toolCalls;

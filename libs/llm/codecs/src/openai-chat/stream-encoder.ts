@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EncodeContext, ResponseStartEvent, StreamEncoder, StreamEvent, Usage } from '@one-api/llm-core';
 import { encodeOpenAiChatError } from './encode-error';
-import { reasoningFields, usesLegacyFunctions } from './encode-response';
+import { generatedImageWire, reasoningFields, usesLegacyFunctions } from './encode-response';
 import { toOpenAiFinishReason } from './finish-reason';
 import { toOpenAiUsage } from './usage-mapping';
 import type { OpenAiChunkChoiceWire, OpenAiDeltaWire } from './wire-types';
@@ -79,6 +79,8 @@ export class OpenAiChatStreamEncoder implements StreamEncoder {
         });
       case 'tool-call-end':
         return '';
+      case 'generated-image':
+        return this.delta(event.choice ?? 0, { images: [generatedImageWire(event.mediaType, event.data)] });
       case 'usage':
         this.usage = event.usage;
         return '';

@@ -23,6 +23,12 @@ export interface OpenAiToolCallWire {
   function: { name: string; arguments: string };
 }
 
+/** A generated image in an assistant message or delta (OpenRouter's convention for image-output models). */
+export interface OpenAiGeneratedImageWire {
+  type: 'image_url';
+  image_url: { url: string };
+}
+
 export interface OpenAiResponseMessageWire {
   role: 'assistant';
   content: string | null;
@@ -33,6 +39,7 @@ export interface OpenAiResponseMessageWire {
   reasoning_content?: string;
   reasoning?: string;
   thinking?: { content: string; signature?: string };
+  images?: OpenAiGeneratedImageWire[];
 }
 
 export interface OpenAiChoiceWire {
@@ -69,6 +76,7 @@ export interface OpenAiDeltaWire {
   reasoning_content?: string;
   reasoning?: string;
   thinking?: { content?: string; signature?: string };
+  images?: OpenAiGeneratedImageWire[];
 }
 
 export interface OpenAiChunkChoiceWire {

@@ -611,6 +611,8 @@ export function decodeOpenAiResponsesRequest(
     if (!noToolsLeft) request.tools = usable;
   }
   if (choice !== undefined && !noToolsLeft) request.toolChoice = choice;
+  // The hosted image_generation tool asks for images: image models of other APIs (Gemini) are asked for IMAGE output.
+  if (mode === 'convert' && hostedTypes.has('image_generation')) request.outputModalities = ['text', 'image'];
   const parallel = optionalBoolean(body, 'parallel_tool_calls');
   if (parallel !== undefined) request.parallelToolCalls = parallel;
 

@@ -3,7 +3,29 @@ import { responsesCodecState } from './decode-request';
 import { randomResponsesId, responseIdFor, type ResponsesIdSource } from './ids';
 import { responsesEnvelope, statusForFinish } from './response-object';
 import { toResponsesUsage } from './usage-mapping';
-import type { ItemStatus, ResponsesObjectWire, ResponsesOutputItemWire } from './wire-types';
+import type {
+  ItemStatus,
+  ResponsesImageGenerationCallItemWire,
+  ResponsesObjectWire,
+  ResponsesOutputItemWire,
+} from './wire-types';
+
+/** A generated image as a completed `image_generation_call` item (`output_format` from its media type). */
+export function imageGenerationCallItem(
+  id: string,
+  mediaType: string,
+  data: string,
+): ResponsesImageGenerationCallItemWire {
+  const item: ResponsesImageGenerationCallItemWire = {
+    id,
+    type: 'image_generation_call',
+    status: 'completed',
+    result: data,
+  };
+  const format = /^image\/([a-z0-9.+-]+)$/i.exec(mediaType.trim())?.[1]?.toLowerCase();
+  if (format) item.output_format = format === 'jpg' ? 'jpeg' : format;
+  return item;
+}
 
 /** The `input` of a custom tool call from the canonical `{"input": "..."}` arguments (raw text if not JSON). */
 export function customToolInput(args: string): string {
@@ -25,7 +47,8 @@ export function customToolInput(args: string): string {
 /**
  * Canonical content → Responses output items: each reasoning part becomes a `reasoning` item (its text as one
  * summary, its signature as `encrypted_content`), consecutive text parts one assistant `message`, each tool call a
- * `function_call` (or `custom_tool_call` for a custom tool).
+ * `function_call` (or `custom_tool_call` for a custom tool), each generated image an `image_generation_call` with the
+ * base64 image as `result`.
  */
 export function responsesOutputItems(
   content: ResponseContentPart[],
@@ -52,7 +75,9 @@ export function responsesOutputItems(
       continue;
     }
     message = undefined;
-    if (part.type === 'reasoning') {
+    if (part.type === 'generated-image') {
+      items.push(imageGenerationCallItem(ids('ig'), part.mediaType, part.data));
+    } else if (part.type === 'reasoning') {
       if (part.redacted) continue;
       const item: ResponsesOutputItemWire = {
         id: ids('rs'),

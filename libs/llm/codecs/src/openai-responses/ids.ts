@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-/** Makes the ids of a Responses answer: `resp_…`, `msg_…`, `fc_…`, `rs_…`, `ctc_…` (48 hex digits, as OpenAI's). */
-export type ResponsesIdSource = (prefix: 'resp' | 'msg' | 'fc' | 'rs' | 'ctc') => string;
+/**
+ * Makes the ids of a Responses answer: `resp_…`, `msg_…`, `fc_…`, `rs_…`, `ctc_…`, `ig_…` (48 hex digits, as
+ * OpenAI's).
+ */
+export type ResponsesIdSource = (prefix: 'resp' | 'msg' | 'fc' | 'rs' | 'ctc' | 'ig') => string;
 
 export const randomResponsesId: ResponsesIdSource = (prefix) =>
   `${prefix}_${randomBytes(24).toString('hex')}`;

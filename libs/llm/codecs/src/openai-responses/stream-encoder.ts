@@ -9,7 +9,7 @@ import {
   type Usage,
 } from '@one-api/llm-core';
 import { responsesCodecState } from './decode-request';
-import { customToolInput } from './encode-response';
+import { customToolInput, imageGenerationCallItem } from './encode-response';
 import { randomResponsesId, responseIdFor, type ResponsesIdSource } from './ids';
 import { responsesEnvelope, responsesFailure, statusForFinish } from './response-object';
 import { toResponsesUsage } from './usage-mapping';
@@ -54,7 +54,8 @@ interface OpenCall {
  * `response.output_text.delta`/`.done`, `response.content_part.done`; a reasoning item with
  * `response.reasoning_summary_part.added`, `response.reasoning_summary_text.delta`/`.done`,
  * `response.reasoning_summary_part.done`; a function call with `response.function_call_arguments.delta`/`.done`
- * (a custom tool call with `response.custom_tool_call_input.delta`/`.done`) — and finally `response.completed`,
+ * (a custom tool call with `response.custom_tool_call_input.delta`/`.done`); a generated image as an
+ * `image_generation_call` with `response.image_generation_call.in_progress`/`.completed` — and finally `response.completed`,
  * `response.incomplete` (max tokens, content filter) or `response.failed`, carrying the whole response and its
  * usage. There is no `[DONE]`: OpenAI ends the stream after the terminal event.
  */
@@ -97,6 +98,8 @@ export class OpenAiResponsesStreamEncoder implements StreamEncoder {
         return this.callDelta(event.index, event.argumentsDelta);
       case 'tool-call-end':
         return this.callEnd(event.index);
+      case 'generated-image':
+        return this.ensureStarted() + this.image(event.mediaType, event.data);
       case 'usage':
         this.usage = event.usage;
         return '';
@@ -287,6 +290,24 @@ export class OpenAiResponsesStreamEncoder implements StreamEncoder {
     const item: ResponsesReasoningItemWire = { id: reasoning.id, type: 'reasoning', summary };
     if (reasoning.signature !== undefined) item.encrypted_content = reasoning.signature;
     return out + this.doneItem(reasoning.outputIndex, item);
+  }
+
+  /**
+   * A generated image arrives whole: an `image_generation_call` item added in progress, the hosted tool's
+   * `response.image_generation_call.in_progress` / `.completed` events, and the item done with its `result`.
+   */
+  private image(mediaType: string, data: string): string {
+    const out = this.closeMessage() + this.closeReasoning();
+    const done = imageGenerationCallItem(this.ids('ig'), mediaType, data);
+    const added = this.addItem({ ...done, status: 'in_progress', result: null });
+    const where = { item_id: done.id, output_index: added.outputIndex };
+    return (
+      out +
+      added.out +
+      this.emit('response.image_generation_call.in_progress', where) +
+      this.emit('response.image_generation_call.completed', where) +
+      this.doneItem(added.outputIndex, done)
+    );
   }
 
   private callStart(index: number, callId: string, name: string): string {

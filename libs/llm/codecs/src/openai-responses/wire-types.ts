@@ -59,11 +59,22 @@ export interface ResponsesReasoningItemWire {
   status?: ItemStatus;
 }
 
+/** A generated image, as the hosted `image_generation` tool reports it: `result` is the image in base64. */
+export interface ResponsesImageGenerationCallItemWire {
+  id: string;
+  type: 'image_generation_call';
+  status: 'in_progress' | 'completed' | 'generating' | 'failed';
+  result: string | null;
+  /** `png`, `jpeg`, `webp` (from the image's media type) */
+  output_format?: string;
+}
+
 export type ResponsesOutputItemWire =
   | ResponsesMessageItemWire
   | ResponsesFunctionCallItemWire
   | ResponsesCustomToolCallItemWire
-  | ResponsesReasoningItemWire;
+  | ResponsesReasoningItemWire
+  | ResponsesImageGenerationCallItemWire;
 
 export type ResponsesStatus = 'completed' | 'failed' | 'in_progress' | 'cancelled' | 'queued' | 'incomplete';
 

@@ -326,4 +326,15 @@ describe('buildGeminiBody', () => {
       /at least one message/,
     );
   });
+
+  it('asks for IMAGE output when the caller wants images (Chat modalities), and nothing otherwise', () => {
+    expect(body({ outputModalities: ['text', 'image'] }).body.generationConfig).toMatchObject({
+      responseModalities: ['TEXT', 'IMAGE'],
+    });
+    expect(body({ outputModalities: ['image'] }).body.generationConfig).toMatchObject({
+      responseModalities: ['IMAGE'],
+    });
+    expect(body({ outputModalities: ['text'] }).body.generationConfig).toBeUndefined();
+    expect(body().body.generationConfig).toBeUndefined();
+  });
 });

@@ -356,9 +356,24 @@ class BodyBuilder {
       if (format.schema !== undefined) config.responseSchema = toGeminiSchema(format.schema);
     }
 
+    const modalities = this.responseModalities();
+    if (modalities) config.responseModalities = modalities;
+
     const thinking = this.thinkingConfig();
     if (thinking) config.thinkingConfig = thinking;
     return config;
+  }
+
+  /**
+   * Image output asked for (Chat's `modalities: ["text", "image"]`) → `responseModalities` (`TEXT`, `IMAGE`), which
+   * image models (gemini-2.5-flash-image, …) answer with `inlineData` image parts. Text-only asks need nothing.
+   */
+  private responseModalities(): string[] | undefined {
+    const asked = this.request.outputModalities?.map((m) => m.toLowerCase());
+    if (!asked?.includes('image')) return undefined;
+    if (asked.includes('audio'))
+      this.warnOnce('audio output was dropped: Gemini answers text and images in one response');
+    return asked.includes('text') ? ['TEXT', 'IMAGE'] : ['IMAGE'];
   }
 
   /**

@@ -2,7 +2,7 @@
  * The adapter against the fake Gemini of @one-api/llm-testing (which refuses what Gemini refuses: unknown schema
  * keywords, missing thought signatures on Gemini 3, ...): build → fetch → parse / decode, tools and history included.
  */
-import type { CanonicalRequest, StreamEvent, UpstreamChannel } from '@one-api/llm-core';
+import type { AssistantPart, CanonicalRequest, StreamEvent, UpstreamChannel } from '@one-api/llm-core';
 import { fakeThoughtSignature, startFakeGemini, type FakeProvider } from '@one-api/llm-testing';
 import { geminiAdapter } from './adapter';
 import { fixtureJson } from './fixtures/read-fixture';
@@ -115,7 +115,10 @@ describe('Gemini adapter against the fake Gemini', () => {
       ...first,
       messages: [
         ...first.messages,
-        { role: 'assistant', content: answer.content },
+        {
+          role: 'assistant',
+          content: answer.content.filter((part): part is AssistantPart => part.type !== 'generated-image'),
+        },
         {
           role: 'tool',
           content: [

@@ -1,5 +1,6 @@
 import { GatewayError } from '@one-api/llm-core';
 import { fixtureJson } from './fixtures/read-fixture';
+import { vertexGeminiAdapter } from '../vertex/gemini-adapter';
 import { parseGeminiResponse } from './parse-response';
 
 describe('parseGeminiResponse', () => {
@@ -113,4 +114,52 @@ describe('parseGeminiResponse', () => {
     expect(() => parseGeminiResponse({ modelVersion: 'x' })).toThrow(/without candidates/);
     expect(() => parseGeminiResponse('nope')).toThrow(/not a JSON object/);
   });
+
+  describe('image output (gemini-2.5-flash-image asked for IMAGE)', () => {
+    it('reads inlineData images as generated images, after the text, with image tokens in the output', () => {
+      const response = parseGeminiResponse(fixtureJson('response-image.json'));
+      expect(response.content).toEqual([
+        { type: 'text', text: 'A lighthouse on a cliff at dusk:' },
+        { type: 'generated-image', mediaType: 'image/png', data: PNG },
+      ]);
+      expect(response).toMatchObject({
+        model: 'gemini-2.5-flash-image',
+        finishReason: { reason: 'stop', raw: 'STOP' },
+        usage: { inputTokens: 11, outputTokens: 1298 },
+      });
+    });
+
+    it('does the same through the Vertex AI Gemini adapter', () => {
+      expect(vertexGeminiAdapter.parseResponse(fixtureJson('response-image.json')).content).toContainEqual({
+        type: 'generated-image',
+        mediaType: 'image/png',
+        data: PNG,
+      });
+    });
+
+    it('skips the interim images of thoughts, non-image inline data and empty blobs', () => {
+      const response = parseGeminiResponse({
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: [
+                { thought: true, inlineData: { mimeType: 'image/png', data: PNG } },
+                { inlineData: { mimeType: 'audio/wav', data: 'UklGRg==' } },
+                { inlineData: { mimeType: 'image/png', data: '' } },
+                { inline_data: { mime_type: 'image/webp', data: 'UklGRk' } },
+              ],
+            },
+            finishReason: 'STOP',
+          },
+        ],
+      });
+      expect(response.content).toEqual([
+        { type: 'generated-image', mediaType: 'image/webp', data: 'UklGRk' },
+      ]);
+    });
+  });
 });
+
+const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';

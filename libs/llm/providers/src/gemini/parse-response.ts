@@ -4,6 +4,7 @@ import {
   isRecord,
   type CanonicalChoice,
   type CanonicalResponse,
+  type GeneratedImagePart,
   type JsonObject,
   type ResponseContentPart,
 } from '@one-api/llm-core';
@@ -44,7 +45,8 @@ export function geminiCallArguments(call: JsonObject): string {
  * One Gemini part → canonical parts: thought text → reasoning (its signature kept), a function call → a tool call
  * preceded by an empty reasoning part carrying the call's signature, text → text. A signature on a plain text part
  * (the optional one Gemini 3 adds to answers without calls) is not kept: it would land between text deltas in a
- * stream. Inline data, executable code and the like have no canonical form and are skipped.
+ * stream. An `inlineData` image (image models' output) → a generated image; interim images of thoughts, other inline
+ * data, executable code and the like have no canonical form and are skipped.
  */
 export function geminiPartToCanonical(part: JsonObject): ResponseContentPart[] {
   const signature =
@@ -69,7 +71,22 @@ export function geminiPartToCanonical(part: JsonObject): ResponseContentPart[] {
     return [signature ? { type: 'reasoning', text, signature } : { type: 'reasoning', text }];
   }
   if (typeof part.text === 'string' && part.text !== '') return [{ type: 'text', text: part.text }];
-  return [];
+  const image = generatedImage(part);
+  return image ? [image] : [];
+}
+
+/** An `inlineData` image part of the answer (image models asked for IMAGE output) → a generated image. */
+function generatedImage(part: JsonObject): GeneratedImagePart | undefined {
+  const blob = isRecord(part.inlineData)
+    ? part.inlineData
+    : isRecord(part.inline_data)
+      ? part.inline_data
+      : undefined;
+  if (!blob) return undefined;
+  const mediaType = typeof blob.mimeType === 'string' ? blob.mimeType : blob.mime_type;
+  if (typeof mediaType !== 'string' || !/^image\//i.test(mediaType)) return undefined;
+  if (typeof blob.data !== 'string' || blob.data === '') return undefined;
+  return { type: 'generated-image', mediaType, data: blob.data };
 }
 
 /** Adjacent text parts joined, and adjacent unsigned reasoning parts joined (a signed one closes the run). */

@@ -166,4 +166,24 @@ describe('GeminiStreamDecoder', () => {
       { type: 'finish', reason: 'tool_calls', raw: 'STOP', choice: 1 },
     ]);
   });
+
+  it('streams inlineData images as whole generated-image events, skipping thought images', () => {
+    const text = fixtureText('stream-image.txt');
+    const pieces: string[] = [];
+    for (let i = 0; i < text.length; i += 37) pieces.push(text.slice(i, i + 37));
+    expect(normalizeIds(decode(pieces))).toEqual([
+      { type: 'response-start', id: 'b71kaIvXMfXAz7IPsKyt2Qs', model: 'gemini-2.5-flash-image', created: 0 },
+      { type: 'reasoning-delta', text: 'Thinking about the composition' },
+      { type: 'text-delta', text: 'Here is your lighthouse.' },
+      { type: 'generated-image', mediaType: 'image/jpeg', data: PNG },
+      {
+        type: 'usage',
+        usage: expect.objectContaining({ inputTokens: 11, outputTokens: 1296 }),
+      },
+      { type: 'finish', reason: 'stop', raw: 'STOP' },
+    ]);
+  });
 });
+
+const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';

@@ -22,7 +22,7 @@ interface CandidateState {
 /**
  * Decodes `streamGenerateContent?alt=sse`: every `data:` event is a whole `GenerateContentResponse` chunk (no event
  * names, no `[DONE]`). Text and thought parts become text / reasoning deltas; each `functionCall` part arrives whole
- * and becomes tool-call start, one arguments delta and end. `usageMetadata` is cumulative, so the last one counts.
+ * and becomes tool-call start, one arguments delta and end; an `inlineData` image becomes one generated-image event. `usageMetadata` is cumulative, so the last one counts.
  * Usage and the finish events are emitted when the upstream closes the stream (Gemini closes right after the chunk
  * with `finishReason`); a stream that ends without any finish reason ends with an error event.
  */
@@ -123,6 +123,8 @@ export class GeminiStreamDecoder extends SseStreamDecoder {
             ...(item.signature !== undefined ? { signature: item.signature } : {}),
             ...tag,
           });
+        } else if (item.type === 'generated-image') {
+          events.push({ type: 'generated-image', mediaType: item.mediaType, data: item.data, ...tag });
         } else {
           const toolIndex = state.nextToolIndex++;
           events.push({ type: 'tool-call-start', index: toolIndex, id: item.id, name: item.name, ...tag });

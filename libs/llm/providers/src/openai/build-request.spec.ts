@@ -244,4 +244,11 @@ describe('buildOpenAiChatRequest', () => {
   it('targets the vendor URL', () => {
     expect(build({}, 40).url).toBe('https://ark.cn-beijing.volces.com/api/v3/chat/completions');
   });
+
+  it("sends a Chat caller's modalities, and no other format's image ask", () => {
+    const chat = build({ outputModalities: ['image', 'text'], sourceFormat: 'openai-chat' }, 20);
+    expect(chat.json.modalities).toEqual(['image', 'text']);
+    const responses = build({ outputModalities: ['text', 'image'], sourceFormat: 'openai-responses' });
+    expect(responses.json).not.toHaveProperty('modalities');
+  });
 });

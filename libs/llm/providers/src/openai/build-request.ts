@@ -220,6 +220,9 @@ class BodyBuilder {
         else if (req.includeUsage !== undefined) body.stream_options = { include_usage: req.includeUsage };
       }
     }
+    // A Chat caller's own `modalities` (other formats' image asks mean nothing to OpenAI's Chat API)
+    if (req.outputModalities !== undefined && req.sourceFormat === 'openai-chat')
+      body.modalities = req.outputModalities;
     if (req.user !== undefined) body.user = req.user;
     if (req.metadata !== undefined) {
       if (this.vendor.type === 1 || req.sourceFormat === 'openai-chat') body.metadata = req.metadata;

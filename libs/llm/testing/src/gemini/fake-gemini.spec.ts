@@ -1,5 +1,6 @@
 import type { FakeProvider } from '../core/fake-server';
 import { startFakeGemini, type FakeGeminiOptions } from './fake-gemini';
+import { FAKE_PNG_BASE64 } from '../openai/images';
 import { predictGeminiUsage } from './generate';
 import { GEMINI_REPLY_PREFIX, GEMINI_THOUGHT_PREFIX } from './reply';
 import { fakeThoughtSignature } from './validate';
@@ -210,6 +211,33 @@ describe('fake Gemini', () => {
     expect(
       (await call(fake, '/v1beta/models/gemini-2.5-flash:generateContent', { contents: history() })).status,
     ).toBe(400);
+  });
+
+  it('streams the image of an image model asked for IMAGE output whole, in the last chunk', async () => {
+    const images = await startFakeGemini({ models: ['gemini-2.5-flash-image'] });
+    try {
+      const body = {
+        contents: [user('draw a fox')],
+        generationConfig: { responseModalities: ['TEXT', 'IMAGE'] },
+      };
+      const res = await call(images, '/v1beta/models/gemini-2.5-flash-image:streamGenerateContent', body, {
+        query: '?alt=sse',
+      });
+      const chunks = sseChunks(res.text);
+      const last = chunks[chunks.length - 1];
+      expect(last.candidates[0]).toMatchObject({
+        content: { parts: [{ inlineData: { mimeType: 'image/png', data: FAKE_PNG_BASE64 } }] },
+        finishReason: 'STOP',
+      });
+      expect(last.usageMetadata).toEqual(predictGeminiUsage(body, { model: 'gemini-2.5-flash-image' }));
+      const text = chunks
+        .slice(0, -1)
+        .map((c) => c.candidates[0].content.parts.map((p: any) => p.text).join(''))
+        .join('');
+      expect(text).toBe(`${GEMINI_REPLY_PREFIX}draw a fox`);
+    } finally {
+      await images.close();
+    }
   });
 
   it('streams SSE chunks with thought, words and a final chunk with finishReason and full usage', async () => {

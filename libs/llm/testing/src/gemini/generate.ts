@@ -84,7 +84,7 @@ export function generateContentBody(
 
 /**
  * The chunks of `streamGenerateContent`: the thought first (with includeThoughts), then the text one word per chunk
- * or one chunk per function call; every chunk carries a partial `usageMetadata` (prompt only) and the last one
+ * or one chunk per function call, then the generated image when IMAGE output was asked of an image model; every chunk carries a partial `usageMetadata` (prompt only) and the last one
  * carries `finishReason` and the complete usage. Each chunk is a whole `GenerateContentResponse`.
  */
 export function generateContentChunks(
@@ -122,6 +122,8 @@ export function generateContentChunks(
       if (words.length === 0) pieces.push([{ ...part }]);
     }
   }
+  // An image model asked for IMAGE output sends its image whole, in a chunk of its own after the text.
+  if (wantsImageOutput(body)) pieces.push([{ inlineData: { mimeType: 'image/png', data: FAKE_PNG_BASE64 } }]);
   return pieces.map((parts, i) =>
     i === pieces.length - 1 ? chunk(parts, reply.finishReason, true) : chunk(parts),
   );
