@@ -85,6 +85,30 @@ describe('web-search models: per-call fee', () => {
     expect(charged).toBe(tokenQuota(2.5, 10) + 17500);
   });
 
+  it('holds the fee up front: a key that could pay the tokens but not the fee is refused before the call', async () => {
+    // gpt-4o-search-preview: $50 per 1000 calls at "high" = 25000, $30 at "low" = 15000; 16 tokens cost a few units
+    const tight = await createKey(root, { name: 'search-tight', remain_quota: 20_000 });
+    const tightClient = new OpenAI({ apiKey: tight.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+    const call = (size: 'low' | 'high') =>
+      tightClient.chat.completions.create({
+        model: 'gpt-4o-search-preview',
+        messages: [{ role: 'user', content: 'news?' }],
+        max_tokens: 16,
+        web_search_options: { search_context_size: size },
+      });
+    const refused = await call('high').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((refused as InstanceType<typeof OpenAI.PermissionDeniedError>).code).toBe(
+      'insufficient_token_quota',
+    );
+    expect(fake.requests).toHaveLength(0);
+    await expect(call('low')).resolves.toMatchObject({ object: 'chat.completion' });
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('other models pay no fee', async () => {
     const charged = await cost(() =>
       client.chat.completions.create({

@@ -150,7 +150,7 @@ export class RelayService {
         positive(payload.max_completion_tokens) ??
         positive(payload.max_tokens) ??
         positive(payload.max_output_tokens);
-      const reservation =
+      const tokenHold =
         endpoint.kind === 'embeddings' || endpoint.kind === 'moderations'
           ? computeQuota({ promptTokens: promptEstimate, completionTokens: 0 }, price, groupRatio)
           : computeReservation(
@@ -163,6 +163,9 @@ export class RelayService {
               price,
               groupRatio,
             );
+      // A search model's per-call fee is charged at settlement on top of the tokens: hold it up front too.
+      const reservation =
+        tokenHold + (endpoint.kind === 'chat' ? webSearchFeeQuota(model, payload, groupRatio) : 0);
       const hold = await this.reserve(principal, reservation, requestId);
       state = {
         requestId,
