@@ -77,6 +77,43 @@ describe('Tencent Hunyuan channel (type 23): TC3-signed ChatCompletions through 
     expect(log.completion_tokens).toBe(usage?.completion_tokens);
   });
 
+  it('relays a tool call and the tool turn that answers it', async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'weather of a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
+    const first = await client.chat.completions.create({
+      model: 'hunyuan-pro',
+      messages: [{ role: 'user', content: 'what is the weather in Beijing?' }],
+      tools,
+    });
+    const call = first.choices[0].message.tool_calls?.[0];
+    expect(first.choices[0].finish_reason).toBe('tool_calls');
+    expect(call?.type === 'function' && call.function.name).toBe('get_weather');
+    const sentTools = (fake.requests.at(-1)!.body as { Tools: Array<{ Function: { Parameters: string } }> })
+      .Tools;
+    expect(JSON.parse(sentTools[0].Function.Parameters)).toMatchObject({ required: ['city'] });
+    const second = await client.chat.completions.create({
+      model: 'hunyuan-pro',
+      messages: [
+        { role: 'user', content: 'what is the weather in Beijing?' },
+        first.choices[0].message,
+        { role: 'tool', tool_call_id: call!.id, content: 'sunny, 25C' },
+      ],
+      tools,
+    });
+    expect(second.choices[0].message.content).toContain('sunny, 25C');
+    const messages = (fake.requests.at(-1)!.body as { Messages: Array<Record<string, unknown>> }).Messages;
+    expect(messages[1]).toMatchObject({ Role: 'assistant', ToolCalls: [{ Id: call!.id }] });
+    expect(messages[2]).toEqual({ Role: 'tool', Content: 'sunny, 25C', ToolCallId: call!.id });
+  });
+
   it('a wrong secret key is refused by the signature check and the caller gets an error', async () => {
     await createChannel(root, {
       type: 23,

@@ -117,6 +117,68 @@ describe('Tencent Hunyuan (channel type 23)', () => {
     expect(events.at(-1)).toEqual({ type: 'finish', reason: 'stop', raw: 'stop' });
   });
 
+  it('sends tools (schema as a string), tool calls and tool results as in the fixture', () => {
+    const http = tencentAdapter.buildRequest(
+      {
+        model: 'hunyuan-pro',
+        system: [],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: '北京今天天气怎么样？' }] },
+          {
+            role: 'assistant',
+            content: [
+              {
+                type: 'tool-call',
+                id: 'call_cp0r3tq9pfv0',
+                name: 'get_weather',
+                arguments: '{"city":"北京"}',
+              },
+            ],
+          },
+          {
+            role: 'tool',
+            content: [
+              {
+                type: 'tool-result',
+                toolCallId: 'call_cp0r3tq9pfv0',
+                content: [{ type: 'text', text: '{"weather":"晴","temperature":25}' }],
+              },
+            ],
+          },
+        ],
+        tools: [
+          {
+            name: 'get_weather',
+            description: '获取指定城市的天气',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        ],
+        toolChoice: 'auto',
+        sampling: {},
+        stream: false,
+      },
+      channel,
+    );
+    expect(JSON.parse(http.body)).toEqual(fixtureJson('chat-request-tools.json'));
+  });
+
+  it('parses a tool call, whole and streamed', () => {
+    const response = tencentAdapter.parseResponse(fixtureJson('chat-response-tool-call.json'));
+    expect(response.content).toEqual([
+      { type: 'tool-call', id: 'call_cp0r3tq9pfv0', name: 'get_weather', arguments: '{"city":"北京"}' },
+    ]);
+    expect(response.finishReason).toEqual({ reason: 'tool_calls', raw: 'tool_calls' });
+    const decoder = tencentAdapter.createStreamDecoder();
+    const events = [...decoder.push(fixtureText('chat-stream-tool-call.txt')), ...decoder.end()];
+    expect(events.filter((e) => e.type.startsWith('tool-call'))).toEqual([
+      { type: 'tool-call-start', index: 0, id: 'call_cp0r3tq9pfv0', name: 'get_weather' },
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":' },
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '"北京"}' },
+      { type: 'tool-call-end', index: 0 },
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'finish', reason: 'tool_calls' });
+  });
+
   it('maps errors: a signature failure is the channel’s, LimitExceeded a rate limit, also as a non-SSE stream answer', () => {
     expect(() => tencentAdapter.parseResponse(fixtureJson('error-auth-signature.json'))).toThrow(
       expect.objectContaining({

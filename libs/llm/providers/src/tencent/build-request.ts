@@ -36,28 +36,49 @@ export function buildTencentRequest(
   const system = textOf(request.system, warnings);
   if (system) messages.push({ Role: 'system', Content: system });
   for (const message of request.messages) {
-    const role = message.role === 'tool' ? 'user' : message.role;
-    // Hunyuan refuses empty turns: tool calls and results travel as readable text.
-    const content =
-      message.role === 'tool'
-        ? message.content.map((result) => textOf(result.content, warnings)).join('\n')
-        : [
-            textOf(message.content, warnings),
-            ...message.content.flatMap((part) =>
-              part.type === 'tool-call' ? [`[called ${part.name}(${part.arguments})]`] : [],
-            ),
-          ]
-            .filter((text) => text !== '')
-            .join('\n');
-    if (message.role === 'tool' || message.content.some((part) => part.type === 'tool-call'))
-      if (!warnings.includes('tool turns were sent as text')) warnings.push('tool turns were sent as text');
-    messages.push({ Role: role, Content: content });
+    if (message.role === 'tool') {
+      for (const result of message.content)
+        messages.push({
+          Role: 'tool',
+          Content: textOf(result.content, warnings),
+          ToolCallId: result.toolCallId,
+        });
+      continue;
+    }
+    const out: WireObject = { Role: message.role, Content: textOf(message.content, warnings) };
+    const calls = message.content.flatMap((part) =>
+      part.type === 'tool-call'
+        ? [{ Id: part.id, Type: 'function', Function: { Name: part.name, Arguments: part.arguments } }]
+        : [],
+    );
+    if (calls.length > 0) out.ToolCalls = calls;
+    messages.push(out);
   }
   const body: WireObject = { Model: request.model, Messages: messages, Stream: request.stream };
   const s = request.sampling;
   if (s.temperature !== undefined) body.Temperature = s.temperature;
   if (s.topP !== undefined) body.TopP = s.topP;
-  if (request.tools?.length) warnings.push('tools were dropped: the gateway does not send tools to Hunyuan');
+  if (request.tools?.length) {
+    // Hunyuan takes the JSON Schema as a string.
+    const tools = request.tools.map((tool) => ({
+      Type: 'function',
+      Function: {
+        Name: tool.name,
+        Description: tool.description ?? '',
+        Parameters: JSON.stringify(tool.parameters ?? { type: 'object', properties: {} }),
+      },
+    }));
+    body.Tools = tools;
+    const choice = request.toolChoice;
+    if (choice === 'auto' || choice === 'none') body.ToolChoice = choice;
+    else if (choice === 'required')
+      warnings.push('tool_choice "required" was sent as "auto": Hunyuan has no required choice');
+    else if (choice && typeof choice === 'object') {
+      const tool = tools.find((t) => t.Function.Name === choice.name);
+      body.ToolChoice = 'custom';
+      body.CustomTool = tool;
+    }
+  }
   for (const [name, value] of [
     ['max_tokens', s.maxTokens],
     ['stop', s.stop],

@@ -60,11 +60,21 @@ export function parseTencentResponse(json: unknown): CanonicalResponse {
   const raw =
     typeof choice.FinishReason === 'string' && choice.FinishReason !== '' ? choice.FinishReason : 'stop';
   const text = typeof message.Content === 'string' ? message.Content : '';
+  const content: CanonicalResponse['content'] = text ? [{ type: 'text', text }] : [];
+  for (const call of Array.isArray(message.ToolCalls) ? message.ToolCalls : []) {
+    if (!isRecord(call) || !isRecord(call.Function)) continue;
+    content.push({
+      type: 'tool-call',
+      id: typeof call.Id === 'string' ? call.Id : '',
+      name: typeof call.Function.Name === 'string' ? call.Function.Name : '',
+      arguments: typeof call.Function.Arguments === 'string' ? call.Function.Arguments : '{}',
+    });
+  }
   return {
     id: typeof response.Id === 'string' ? response.Id : String(response.RequestId ?? ''),
     model: '',
     created: typeof response.Created === 'number' ? response.Created : Math.floor(Date.now() / 1000),
-    content: text ? [{ type: 'text', text }] : [],
+    content,
     finishReason: { reason: hunyuanFinishKind(raw), raw },
     usage: hunyuanUsage(response.Usage),
   };

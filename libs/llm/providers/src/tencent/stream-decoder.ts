@@ -22,6 +22,7 @@ export class TencentStreamDecoder extends SseStreamDecoder {
   private plain: string | undefined;
   private sawBytes = false;
   private readonly utf8 = new TextDecoder();
+  private readonly openTools = new Set<number>();
 
   override push(chunk: string | Uint8Array): StreamEvent[] {
     if (!this.sawBytes || this.plain !== undefined) {
@@ -80,8 +81,11 @@ export class TencentStreamDecoder extends SseStreamDecoder {
     const delta = isRecord(choice.Delta) ? choice.Delta : {};
     if (typeof delta.Content === 'string' && delta.Content !== '')
       events.push({ type: 'text-delta', text: delta.Content });
+    if (Array.isArray(delta.ToolCalls)) this.toolCalls(delta.ToolCalls, events);
     if (typeof choice.FinishReason === 'string' && choice.FinishReason !== '') {
       this.finished = true;
+      for (const index of this.openTools) events.push({ type: 'tool-call-end', index });
+      this.openTools.clear();
       if (this.usage) events.push({ type: 'usage', usage: this.usage });
       events.push({
         type: 'finish',
@@ -89,6 +93,26 @@ export class TencentStreamDecoder extends SseStreamDecoder {
         raw: choice.FinishReason,
       });
     }
+  }
+
+  /** Tool calls by `Index`: the first piece names the call, later pieces carry more of its arguments. */
+  private toolCalls(calls: unknown[], events: StreamEvent[]): void {
+    calls.forEach((call, position) => {
+      if (!isRecord(call)) return;
+      const index = typeof call.Index === 'number' ? call.Index : position;
+      const fn = isRecord(call.Function) ? call.Function : {};
+      if (!this.openTools.has(index)) {
+        this.openTools.add(index);
+        events.push({
+          type: 'tool-call-start',
+          index,
+          id: typeof call.Id === 'string' ? call.Id : `call_${index}`,
+          name: typeof fn.Name === 'string' ? fn.Name : '',
+        });
+      }
+      if (typeof fn.Arguments === 'string' && fn.Arguments !== '')
+        events.push({ type: 'tool-call-delta', index, argumentsDelta: fn.Arguments });
+    });
   }
 
   protected onEnd(events: StreamEvent[]): void {

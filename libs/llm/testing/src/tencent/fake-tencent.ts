@@ -69,10 +69,57 @@ export function tc3Problem(
     : 'AuthFailure.SignatureFailure';
 }
 
+interface HunyuanToolCall {
+  Id: string;
+  Type: string;
+  Function: { Name: string; Arguments: string };
+}
+
 interface HunyuanBody {
   Model?: string;
-  Messages?: Array<{ Role: string; Content: string }>;
+  Messages?: Array<{ Role: string; Content: string; ToolCalls?: HunyuanToolCall[]; ToolCallId?: string }>;
   Stream?: boolean;
+  Tools?: Array<{ Type: string; Function: { Name: string; Description?: string; Parameters?: string } }>;
+  ToolChoice?: string;
+  CustomTool?: { Function: { Name: string } };
+}
+
+/** The Hunyuan body as the OpenAI Chat request the shared reply logic reads. */
+function asChatRequest(body: HunyuanBody): ChatRequest {
+  return {
+    model: body.Model,
+    messages: (body.Messages ?? []).map((m) => ({
+      role: m.Role,
+      content: m.Content,
+      ...(m.ToolCalls
+        ? {
+            tool_calls: m.ToolCalls.map((c) => ({
+              id: c.Id,
+              type: 'function',
+              function: { name: c.Function.Name, arguments: c.Function.Arguments },
+            })),
+          }
+        : {}),
+      ...(m.ToolCallId ? { tool_call_id: m.ToolCallId } : {}),
+    })) as ChatRequest['messages'],
+    ...(body.Tools
+      ? {
+          tools: body.Tools.map((t) => ({
+            type: 'function',
+            function: {
+              name: t.Function.Name,
+              description: t.Function.Description,
+              parameters: JSON.parse(t.Function.Parameters ?? '{}') as Record<string, unknown>,
+            },
+          })) as ChatRequest['tools'],
+        }
+      : {}),
+    ...(body.ToolChoice === 'custom' && body.CustomTool
+      ? { tool_choice: { type: 'function', function: { name: body.CustomTool.Function.Name } } }
+      : body.ToolChoice
+        ? { tool_choice: body.ToolChoice as 'auto' | 'none' }
+        : {}),
+  };
 }
 
 /** Tencent Cloud API v3 `ChatCompletions` of Hunyuan (2023-09-01) with TC3 signature checks. */
@@ -87,12 +134,18 @@ export function tencentProtocol(opts: FakeTencentOptions): FakeProtocol {
       const body = (ex.body ?? {}) as HunyuanBody;
       if (typeof body.Model !== 'string' || !Array.isArray(body.Messages) || body.Messages.length === 0)
         return tencentError(ex, 'InvalidParameter', 'Messages is required');
-      const chat: ChatRequest = {
-        model: body.Model,
-        messages: body.Messages.map((m) => ({ role: m.Role, content: m.Content })) as ChatRequest['messages'],
-      };
+      const chat = asChatRequest(body);
       const reply = chatReply(chat);
       const text = reply.kind === 'text' ? reply.text : '';
+      const toolCalls =
+        reply.kind === 'tool_calls'
+          ? reply.toolCalls.map((c, index) => ({
+              Id: c.id,
+              Type: 'function',
+              Index: index,
+              Function: { Name: c.name, Arguments: c.arguments },
+            }))
+          : undefined;
       const prompt = chatPromptTokens(chat);
       const completion = replyCompletionTokens(reply);
       const usage = { PromptTokens: prompt, CompletionTokens: completion, TotalTokens: prompt + completion };
@@ -103,12 +156,32 @@ export function tencentProtocol(opts: FakeTencentOptions): FakeProtocol {
           Response: {
             RequestId: id,
             Note: NOTE,
-            Choices: [{ FinishReason: 'stop', Message: { Role: 'assistant', Content: text } }],
+            Choices: [
+              {
+                FinishReason: reply.finishReason,
+                Message: { Role: 'assistant', Content: text, ...(toolCalls ? { ToolCalls: toolCalls } : {}) },
+              },
+            ],
             Created: created,
             Id: id,
             Usage: usage,
           },
         });
+      if (toolCalls)
+        return ex.sse([
+          JSON.stringify({
+            Note: NOTE,
+            Choices: [
+              {
+                Delta: { Role: 'assistant', Content: '', ToolCalls: toolCalls },
+                FinishReason: reply.finishReason,
+              },
+            ],
+            Created: created,
+            Id: id,
+            Usage: usage,
+          }),
+        ]);
       const pieces = [...wordPieces(text), ''];
       return ex.sse(
         pieces.map((piece, i) =>
