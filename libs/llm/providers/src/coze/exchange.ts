@@ -7,7 +7,7 @@ import {
   type UpstreamHttpRequest,
   type UpstreamIo,
 } from '@one-api/llm-core';
-import { bufferedAnswer } from '../exchange-body';
+import { bufferedAnswer, peekSseStream } from '../exchange-body';
 import { cozeCodeStatus } from './parse-error';
 
 function header(response: UpstreamExchangeResponse, name: string): string {
@@ -18,6 +18,15 @@ function header(response: UpstreamExchangeResponse, name: string): string {
 /** A Coze business error (`{code, msg}` with HTTP 200) as the HTTP answer the relay's error handling reads. */
 function businessError(code: number, text: string): UpstreamExchangeResponse {
   return bufferedAnswer(cozeCodeStatus(code), 'application/json', text);
+}
+
+const FAILURE_EVENTS = new Set(['error', 'conversation.chat.failed', 'conversation.chat.requires_action']);
+
+/** The business code of an `error` event (`{code, msg}`) or a failed chat (`last_error.code`). */
+function failureCode(payload: JsonObject): number {
+  if (typeof payload.code === 'number' && payload.code !== 0) return payload.code;
+  const last = isRecord(payload.last_error) ? payload.last_error : {};
+  return typeof last.code === 'number' && last.code !== 0 ? last.code : 5000;
 }
 
 /**
@@ -43,7 +52,7 @@ export function foldCozeStream(text: string): {
     if (event === 'conversation.chat.failed' || event === 'conversation.chat.requires_action')
       return {
         messages: [],
-        error: { ...payload, code: (isRecord(payload.last_error) && payload.last_error.code) || 5000 },
+        error: { ...payload, code: failureCode(payload) },
       };
     if (event === 'conversation.chat.completed') chat = payload;
     const id = String(payload.id ?? '');
@@ -88,7 +97,24 @@ export async function cozeExchange(request: UpstreamHttpRequest, io: UpstreamIo,
     const code = isRecord(body) && typeof body.code === 'number' ? body.code : 5000;
     return businessError(code === 0 ? 5000 : code, text);
   }
-  if (callerStreams) return response;
+  if (callerStreams) {
+    // A chat that fails before any answer (no balance, unpublished bot, ...) is answered as the HTTP error it means:
+    // nothing reached the caller yet, so the relay may try another channel.
+    const opened = await peekSseStream(response.body, (event) =>
+      FAILURE_EVENTS.has(event.event)
+        ? 'fail'
+        : event.event === 'conversation.message.delta' || event.event === 'conversation.chat.completed'
+          ? 'go'
+          : 'wait',
+    );
+    if ('body' in opened) return { ...response, body: opened.body };
+    const payload = tryParseJson(opened.failed?.data ?? '');
+    const code = isRecord(payload) ? failureCode(payload) : 5000;
+    return businessError(
+      code,
+      JSON.stringify(isRecord(payload) ? payload : { code, msg: 'the Coze stream ended early' }),
+    );
+  }
   const folded = foldCozeStream(await response.body.text());
   if (folded.error) {
     const code = typeof folded.error.code === 'number' ? folded.error.code : 5000;

@@ -167,6 +167,27 @@ describe('Coze OAuth JWT app and exchange against the fake Coze', () => {
     });
   });
 
+  it('answers a chat that fails before any answer as the HTTP error its code means, for stream callers too', async () => {
+    const poor = await startFakeCoze({
+      failChats: { code: 4019, msg: 'The balance of your Coze account is insufficient.' },
+    });
+    try {
+      const channel: UpstreamChannel = { type: 34, baseUrl: poor.url, key: 'pat_x', config: {} };
+      for (const stream of [true, false]) {
+        const res = await call(channel, { ...hello, stream });
+        expect(res.statusCode).toBe(403);
+        const error = cozeAdapter.parseError(res.statusCode, await res.body.text());
+        expect({ kind: error.kind, code: error.providerCode, message: error.message }).toEqual({
+          kind: 'permission',
+          code: '4019',
+          message: 'The balance of your Coze account is insufficient.',
+        });
+      }
+    } finally {
+      await poor.close();
+    }
+  });
+
   it('turns a business error answered with HTTP 200 into the HTTP error it means', async () => {
     const channel: UpstreamChannel = { type: 34, baseUrl: fake.url, key: 'pat_wrong', config: {} };
     const res = await call(channel, { ...hello, stream: true });

@@ -1,7 +1,6 @@
 import {
   GatewayError,
   isRecord,
-  SseParser,
   tryParseJson,
   type JsonObject,
   type UpstreamChannel,
@@ -9,7 +8,7 @@ import {
   type UpstreamHttpRequest,
   type UpstreamIo,
 } from '@one-api/llm-core';
-import { bufferedAnswer } from '../exchange-body';
+import { bufferedAnswer, peekSseStream, readText } from '../exchange-body';
 import { replicateApiRoot } from './build-request';
 import { predictionText } from './parse-response';
 import { REPLICATE_PREDICTION_EVENT } from './stream-decoder';
@@ -58,13 +57,6 @@ function sse(event: string, data: string): string {
     .split('\n')
     .map((line) => `data: ${line}`)
     .join('\n')}\n\n`;
-}
-
-async function readText(chunks: AsyncIterable<Uint8Array>): Promise<string> {
-  const utf8 = new TextDecoder();
-  let out = '';
-  for await (const chunk of chunks) out += utf8.decode(chunk, { stream: true });
-  return out + utf8.decode();
 }
 
 /** The message of a stream `error` event (`{"detail": "..."}` or plain text). */
@@ -130,15 +122,15 @@ export async function replicateExchange(
       headers: { ...auth, Accept: 'text/event-stream', 'Cache-Control': 'no-store' },
     });
     if (!ok(res.statusCode)) return res;
-    const opened = await openStream(res.body);
+    const opened = await peekSseStream(res.body, (event) =>
+      event.event === 'error' ? 'fail' : event.event === 'output' || event.event === 'done' ? 'go' : 'wait',
+    );
     // A prediction that fails before its first output is answered like a failed poll: the relay may try another
     // channel, since nothing reached the caller yet.
-    if (opened.failure !== undefined)
-      return answer(
-        502,
-        'application/json',
-        JSON.stringify({ ...first, status: 'failed', error: opened.failure }),
-      );
+    if ('failed' in opened) {
+      const error = errorText(opened.failed?.data);
+      return answer(502, 'application/json', JSON.stringify({ ...first, status: 'failed', error }));
+    }
     return {
       statusCode: 200,
       headers: { 'content-type': 'text/event-stream' },
@@ -168,44 +160,6 @@ export async function replicateExchange(
       sse('done', '{}') +
       sse(REPLICATE_PREDICTION_EVENT, json),
   );
-
-  /**
-   * Reads the stream up to its first `output`, `done` or `error` event. Returns the failure of a stream that starts
-   * with `error` (or ends before any event), else a body replaying what was read, then the rest.
-   */
-  async function openStream(
-    upstream: Body,
-  ): Promise<{ body: Body; failure?: undefined } | { failure: string }> {
-    const iterator = upstream[Symbol.asyncIterator]();
-    const parser = new SseParser();
-    const read: Uint8Array[] = [];
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) {
-        const events = parser.end();
-        const error = events.find((e) => e.event === 'error');
-        if (error || events.length === 0) return { failure: errorText(error?.data) };
-        break;
-      }
-      read.push(next.value);
-      const events = parser.push(next.value);
-      const first = events.find((e) => e.event === 'output' || e.event === 'done' || e.event === 'error');
-      if (first?.event === 'error') {
-        await iterator.return?.();
-        return { failure: errorText(first.data) };
-      }
-      if (first) break;
-    }
-    const rest = async function* (): AsyncGenerator<Uint8Array> {
-      yield* read;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    };
-    return { body: { [Symbol.asyncIterator]: rest, text: () => readText(rest()) } };
-  }
 
   /** The upstream SSE bytes, then the finished prediction as one more event (nothing when it cannot be read). */
   function withTrailer(upstream: Body, created: JsonObject): Body {

@@ -26,6 +26,8 @@ export interface FakeCozeOptions extends FakeServerOptions {
   jwtApp?: FakeCozeJwtApp;
   /** Bot ids that exist; default: any. */
   bots?: readonly string[];
+  /** Every chat fails with this error (`conversation.chat.failed`, or `status: failed` when polled), e.g. no balance. */
+  failChats?: { code: number; msg: string };
   /** The fake's clock in milliseconds (token expiry, JWT iat / exp checks); default Date.now. */
   now?: () => number;
 }
@@ -203,7 +205,8 @@ export function cozeProtocol(opts: FakeCozeOptions = {}): FakeProtocol {
       type: 'verbose',
     };
     if (body.stream !== true) {
-      chats.set(chatId, { chat: completedChat, messages: [message(answer), verbose] });
+      const chat = opts.failChats ? { ...base, last_error: opts.failChats, status: 'failed' } : completedChat;
+      chats.set(chatId, { chat, messages: opts.failChats ? [] : [message(answer), verbose] });
       return ex.json(200, {
         code: 0,
         msg: '',
@@ -215,6 +218,11 @@ export function cozeProtocol(opts: FakeCozeOptions = {}): FakeProtocol {
       frames.push({ event, data: typeof data === 'string' ? data : JSON.stringify(data) });
     const inProgress = { ...base, last_error: { code: 0, msg: '' }, status: 'in_progress' };
     frame('conversation.chat.created', { ...inProgress, status: 'created' });
+    if (opts.failChats) {
+      frame('conversation.chat.failed', { ...base, last_error: opts.failChats, status: 'failed' });
+      frame('done', '"[DONE]"');
+      return ex.sse(frames);
+    }
     frame('conversation.chat.in_progress', inProgress);
     for (const piece of textPieces(answer)) frame('conversation.message.delta', message(piece));
     frame('conversation.message.completed', message(answer));
