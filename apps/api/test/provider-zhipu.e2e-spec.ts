@@ -22,7 +22,7 @@ describe('Zhipu channel (type 16): JWT-signed v4 API through the gateway', () =>
       name: 'zhipu',
       key: ZHIPU_KEY,
       base_url: fake.url,
-      models: 'glm-4-plus,embedding-3',
+      models: 'glm-4-plus,embedding-3,cogview-3-plus',
     });
     const key = await createKey(root, { name: 'zhipu', remain_quota: 50_000_000 });
     client = new OpenAI({ apiKey: key.key, baseURL: `${t.url}/v1`, maxRetries: 0 });
@@ -92,6 +92,13 @@ describe('Zhipu channel (type 16): JWT-signed v4 API through the gateway', () =>
     expect(fake.requests[0].path).toBe('/api/paas/v4/embeddings');
     expect(zhipuTokenProblem(sentToken(), ZHIPU_KEY)).toBeUndefined();
     expect((await lastLog()).prompt_tokens).toBe(result.usage.prompt_tokens);
+  });
+
+  it('signs image generation calls (media relay) with the JWT too', async () => {
+    const image = await client.images.generate({ model: 'cogview-3-plus', prompt: 'a red panda' });
+    expect(image.data?.[0]?.url).toMatch(/^https:\/\/aigc-files\.bigmodel\.cn\//);
+    expect(fake.requests[0].path).toBe('/api/paas/v4/images/generations');
+    expect(zhipuTokenProblem(sentToken(), ZHIPU_KEY)).toBeUndefined();
   });
 
   it('a channel with the wrong secret is refused upstream and the caller sees a gateway error', async () => {

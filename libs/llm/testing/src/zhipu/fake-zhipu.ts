@@ -63,6 +63,20 @@ export function zhipuProtocol(opts: FakeZhipuOptions): FakeProtocol {
         if (req.stream) return ex.sse(chatCompletionChunks(req, reply, meta), '[DONE]');
         return ex.json(200, { ...chatCompletionBody(req, reply, meta), request_id: meta.id });
       }
+      if (ex.path === '/api/paas/v4/images/generations') {
+        const req = (ex.body ?? {}) as { model?: unknown; prompt?: unknown };
+        if (typeof req.model !== 'string' || typeof req.prompt !== 'string' || req.prompt === '')
+          return zhipuError(ex, 400, '1214', 'prompt 参数非法。');
+        // CogView answers one image URL, in OpenAI's images shape.
+        return ex.json(200, {
+          created: Math.floor(Date.now() / 1000),
+          data: [
+            {
+              url: `https://aigc-files.bigmodel.cn/api/cogview/${encodeURIComponent(req.prompt).slice(0, 32)}.png`,
+            },
+          ],
+        });
+      }
       if (ex.path === '/api/paas/v4/embeddings') {
         const req = (ex.body ?? {}) as EmbeddingRequest;
         if (typeof req.model !== 'string' || req.input === undefined)

@@ -238,12 +238,21 @@ export class MediaRelayService {
           method: 'POST' as const,
           signal: abort.signal,
         };
-        const authorize = request.authorizeWith?.authorize;
+        // An OpenAI-shaped channel whose credentials need more than its key (Zhipu JWT, Copilot token) signs its
+        // JSON media calls too; multipart bodies stay raw bytes, which `authorize` (text in, text out) cannot carry.
+        const authorizeWith =
+          request.authorizeWith ??
+          (typeof request.body === 'string' &&
+          context.adapter?.format === 'openai-chat' &&
+          context.adapter.authorize
+            ? context.adapter
+            : undefined);
+        const authorize = authorizeWith?.authorize;
         // Without `exchange`, sendPlanned answers the plain HTTP response of the authorized request.
         const response = authorize
           ? ((await this.upstream.sendPlanned(
               httpCall,
-              { ...(request.authorizeWith as UpstreamAdapter), authorize, exchange: undefined },
+              { ...(authorizeWith as UpstreamAdapter), authorize, exchange: undefined },
               upstreamChannelOf(channel),
             )) as UpstreamResponse)
           : await this.upstream.send(httpCall);
