@@ -404,12 +404,15 @@ const claudeTool = (name: string, description: string, input_schema: JsonObject)
 });
 const textBlock = (text: string) => ({ type: 'text', text });
 
+/**
+ * No `top_p` in Claude bodies: Claude Sonnet 4.5, Haiku 4.5, Opus 4.1 and later refuse `temperature` with `top_p`
+ * ("cannot both be specified for this model"), and a Claude caller's body is passed through as given.
+ */
 function claudeBase(model: string, stream: boolean): JsonObject {
   return {
     model,
     max_tokens: MATRIX_DEFAULTS.maxTokens,
     temperature: MATRIX_DEFAULTS.temperature,
-    top_p: MATRIX_DEFAULTS.topP,
     top_k: MATRIX_DEFAULTS.topK,
     stream,
   };
