@@ -161,4 +161,28 @@ describe('Ollama channel through /v1/chat/completions', () => {
     const log = await lastLog();
     expect(log).toMatchObject({ model_name: 'qwen3', quota: 0 });
   });
+
+  it('serves /v1/embeddings through /api/embed (the SDK’s base64 answered too), billed by prompt_eval_count', async () => {
+    await createChannel(root, {
+      type: 30,
+      name: 'fake ollama embeddings',
+      key: 'ollama-proxy-key',
+      base_url: fake.url,
+      models: 'all-minilm',
+    });
+    const answer = await client.embeddings.create({
+      model: 'all-minilm',
+      input: ['first text', 'second one'],
+    });
+    expect(answer.data.map((d) => [d.index, d.embedding.length])).toEqual([
+      [0, 384],
+      [1, 384],
+    ]);
+    const sent = fake.requests.find((r) => r.path === '/api/embed')!;
+    expect(sent.body).toEqual({ model: 'all-minilm', input: ['first text', 'second one'] });
+    expect(answer.usage).toEqual({ prompt_tokens: 3 + 3, total_tokens: 6 });
+    const log = await lastLog();
+    expect(log).toMatchObject({ model_name: 'all-minilm', prompt_tokens: 6, completion_tokens: 0 });
+    expect(log.quota).toBeGreaterThan(0);
+  });
 });

@@ -1,7 +1,7 @@
 import type { CanonicalRequest, StreamEvent } from '@one-api/llm-core';
 import { adapterForChannelType } from '../registry';
 import { cohereAdapter } from './adapter';
-import { buildCohereEmbedRequest, parseCohereEmbedResponse } from './embed';
+import { buildCohereEmbedRequest, cohereEmbeddings, parseCohereEmbedResponse } from './embed';
 import { fixtureJson, fixtureText } from './fixtures/read-fixture';
 import { buildCohereRerankRequest, parseCohereRerankResponse } from './rerank';
 
@@ -209,5 +209,37 @@ describe('Cohere adapter', () => {
     expect(parsed.embeddings).toHaveLength(2);
     expect(parsed.embeddings[1][1]).toBeCloseTo(0.0289917);
     expect(parsed.inputTokens).toBe(2);
+  });
+
+  it('serves OpenAI embeddings requests through /v2/embed (the gateway’s /v1/embeddings)', () => {
+    expect(cohereAdapter.embeddings).toBe(cohereEmbeddings);
+    const built = cohereEmbeddings.buildRequest(
+      { model: 'embed-v4.0', input: ['hello', 'goodbye'], dimensions: 256, input_type: 'search_query' },
+      channel,
+    );
+    expect(built.url).toBe('https://api.cohere.ai/v2/embed');
+    expect(JSON.parse(built.body)).toEqual({
+      model: 'embed-v4.0',
+      texts: ['hello', 'goodbye'],
+      input_type: 'search_query',
+      embedding_types: ['float'],
+      output_dimension: 256,
+    });
+    const answer = cohereEmbeddings.toOpenAi(fixtureJson('embed-response.json'), 'embed-v4.0');
+    expect(answer).toMatchObject({
+      object: 'list',
+      model: 'embed-v4.0',
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+      data: [
+        { object: 'embedding', index: 0, embedding: expect.any(Array) },
+        { object: 'embedding', index: 1, embedding: expect.any(Array) },
+      ],
+    });
+    expect(() => cohereEmbeddings.buildRequest({ model: 'm', input: [1, 2, 3] }, channel)).toThrow(
+      /text input/,
+    );
+    expect(() => cohereEmbeddings.toOpenAi(fixtureJson('error-401-invalid-token.json'), 'm')).toThrow(
+      'invalid api token',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { UpstreamAdapter } from '@one-api/llm-core';
 import { buildCohereRequest } from './build-request';
+import { cohereEmbeddings } from './embed';
 import { parseCohereError } from './parse-error';
 import { parseCohereResponse } from './parse-response';
 import { CohereStreamDecoder } from './stream-decoder';
@@ -11,4 +12,5 @@ export const cohereAdapter: UpstreamAdapter = {
   parseResponse: parseCohereResponse,
   createStreamDecoder: () => new CohereStreamDecoder(),
   parseError: parseCohereError,
+  embeddings: cohereEmbeddings,
 };

@@ -3,9 +3,11 @@ import {
   GatewayError,
   invalidRequest,
   isRecord,
+  type NativeEmbeddings,
   type UpstreamChannel,
   type UpstreamHttpRequest,
 } from '@one-api/llm-core';
+import { embeddingTexts, openAiEmbeddingList } from '../openai-embeddings-shape';
 import { cohereHeaders, cohereUrl } from './build-request';
 
 export type CohereInputType = 'search_document' | 'search_query' | 'classification' | 'clustering';
@@ -66,3 +68,33 @@ export function parseCohereEmbedResponse(json: unknown): CohereEmbedResult {
   if (inputTokens !== undefined) out.inputTokens = inputTokens;
   return out;
 }
+
+const INPUT_TYPES = new Set(['search_document', 'search_query', 'classification', 'clustering']);
+
+/**
+ * OpenAI embeddings ↔ Cohere `/v2/embed` for the gateway's `/v1/embeddings`. OpenAI's request has no input type: a
+ * caller may add Cohere's `input_type`, else documents are assumed. `dimensions` → `output_dimension`.
+ */
+export const cohereEmbeddings: NativeEmbeddings = {
+  buildRequest(body: Record<string, unknown>, channel: UpstreamChannel): UpstreamHttpRequest {
+    const inputType =
+      typeof body.input_type === 'string' && INPUT_TYPES.has(body.input_type) ? body.input_type : undefined;
+    // base64 callers (the openai SDK's default) get floats re-encoded by the relay
+    const built = buildCohereEmbedRequest(
+      {
+        model: String(body.model),
+        texts: embeddingTexts(body.input, 'Cohere'),
+        ...(inputType ? { inputType: inputType as CohereInputType } : {}),
+        ...(typeof body.dimensions === 'number' ? { dimensions: body.dimensions } : {}),
+      },
+      channel,
+    );
+    return built;
+  },
+  toOpenAi(json: unknown, model: string): Record<string, unknown> {
+    if (isRecord(json) && typeof json.message === 'string' && !isRecord(json.embeddings))
+      throw new GatewayError({ kind: 'upstream', message: json.message, raw: json });
+    const parsed = parseCohereEmbedResponse(json);
+    return openAiEmbeddingList(parsed.embeddings, model, parsed.inputTokens ?? 0);
+  },
+};

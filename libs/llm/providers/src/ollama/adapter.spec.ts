@@ -1,7 +1,7 @@
 import type { CanonicalRequest, StreamEvent } from '@one-api/llm-core';
 import { adapterForChannelType } from '../registry';
 import { ollamaAdapter } from './adapter';
-import { buildOllamaEmbedRequest, parseOllamaEmbedResponse } from './embed';
+import { buildOllamaEmbedRequest, ollamaEmbeddings, parseOllamaEmbedResponse } from './embed';
 import { fixtureJson, fixtureText } from './fixtures/read-fixture';
 
 const channel = { type: 30, baseUrl: 'http://localhost:11434/', key: '', config: {} };
@@ -217,5 +217,18 @@ describe('Ollama adapter', () => {
     const parsed = parseOllamaEmbedResponse(fixtureJson('embed-response.json'));
     expect(parsed.embeddings).toHaveLength(2);
     expect(parsed.inputTokens).toBe(8);
+  });
+
+  it('serves OpenAI embeddings requests through /api/embed (the gateway’s /v1/embeddings)', () => {
+    expect(ollamaAdapter.embeddings).toBe(ollamaEmbeddings);
+    const built = ollamaEmbeddings.buildRequest({ model: 'all-minilm', input: 'a' }, channel);
+    expect(built.url).toBe('http://localhost:11434/api/embed');
+    expect(JSON.parse(built.body)).toEqual({ model: 'all-minilm', input: 'a' });
+    expect(ollamaEmbeddings.toOpenAi(fixtureJson('embed-response.json'), 'all-minilm')).toMatchObject({
+      object: 'list',
+      usage: { prompt_tokens: 8, total_tokens: 8 },
+      data: [{ index: 0 }, { index: 1 }],
+    });
+    expect(() => ollamaEmbeddings.toOpenAi({ error: 'model "x" not found' }, 'x')).toThrow('not found');
   });
 });

@@ -1,5 +1,6 @@
 import type { UpstreamAdapter } from '@one-api/llm-core';
 import { buildOllamaRequest } from './build-request';
+import { ollamaEmbeddings } from './embed';
 import { parseOllamaError } from './parse-error';
 import { parseOllamaResponse } from './parse-response';
 import { OllamaStreamDecoder } from './stream-decoder';
@@ -11,4 +12,5 @@ export const ollamaAdapter: UpstreamAdapter = {
   parseResponse: parseOllamaResponse,
   createStreamDecoder: () => new OllamaStreamDecoder(),
   parseError: parseOllamaError,
+  embeddings: ollamaEmbeddings,
 };

@@ -3,9 +3,11 @@ import {
   GatewayError,
   invalidRequest,
   isRecord,
+  type NativeEmbeddings,
   type UpstreamChannel,
   type UpstreamHttpRequest,
 } from '@one-api/llm-core';
+import { embeddingTexts, openAiEmbeddingList } from '../openai-embeddings-shape';
 import { ollamaHeaders, ollamaUrl } from './build-request';
 
 export interface OllamaEmbedResult {
@@ -47,3 +49,26 @@ export function parseOllamaEmbedResponse(json: unknown): OllamaEmbedResult {
   if (tokens !== undefined) out.inputTokens = tokens;
   return out;
 }
+
+/** OpenAI embeddings ↔ Ollama's `/api/embed` for the gateway's `/v1/embeddings` (`dimensions` passed through). */
+export const ollamaEmbeddings: NativeEmbeddings = {
+  buildRequest(body: Record<string, unknown>, channel: UpstreamChannel): UpstreamHttpRequest {
+    const texts = embeddingTexts(body.input, 'Ollama');
+    // base64 callers (the openai SDK's default) get floats re-encoded by the relay
+    const built = buildOllamaEmbedRequest(
+      {
+        model: String(body.model),
+        input: typeof body.input === 'string' ? texts[0] : texts,
+        ...(typeof body.dimensions === 'number' ? { dimensions: body.dimensions } : {}),
+      },
+      channel,
+    );
+    return built;
+  },
+  toOpenAi(json: unknown, model: string): Record<string, unknown> {
+    if (isRecord(json) && typeof json.error === 'string')
+      throw new GatewayError({ kind: 'upstream', message: json.error, raw: json });
+    const parsed = parseOllamaEmbedResponse(json);
+    return openAiEmbeddingList(parsed.embeddings, model, parsed.inputTokens ?? 0);
+  },
+};
