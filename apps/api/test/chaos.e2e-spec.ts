@@ -275,8 +275,16 @@ describePg('chaos: faults, restarts and a crash under load, money exact afterwar
         r.outcome === 'timeout' ||
         (r.outcome === 'connection-error' && r.gateway !== killedUrl),
     );
-    if (failures.length)
+    if (failures.length) {
       process.stdout.write(`chaos failures (first 10): ${JSON.stringify(failures.slice(0, 10))}\n`);
+      const errorsOf = (g: GatewayProcess) =>
+        g
+          .output()
+          .split('\n')
+          .filter((l) => /"level":"(error|fatal)"/.test(l))
+          .map((l) => l.slice(0, 600));
+      process.stdout.write(`gateway errors:\n${[...errorsOf(a), ...errorsOf(b)].slice(0, 12).join('\n')}\n`);
+    }
 
     expect(load.results).toHaveLength(REQUESTS);
     expect(figures.faultsInjected).toBeGreaterThanOrEqual(REQUESTS * 0.15);

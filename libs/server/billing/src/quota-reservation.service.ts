@@ -4,14 +4,7 @@ import { DataSource } from 'typeorm';
 import { unixNow } from '@one-api/server-common';
 import { SqliteDirect } from '@one-api/server-db';
 import { OpenHolds } from './open-holds';
-import {
-  affectedRows,
-  GATEWAY_INSTANCE_ID,
-  RECORD_HOLD,
-  refundHold,
-  RELEASE_HOLD,
-  runnerOf,
-} from './quota-hold-records';
+import { affectedRows, GATEWAY_INSTANCE_ID, RECORD_HOLD, runnerOf } from './quota-hold-records';
 import { RedisQuotaLedger } from './redis-quota-ledger.service';
 
 export class InsufficientQuotaError extends Error {
@@ -37,7 +30,7 @@ export interface QuotaHolder {
 const TAKE_FROM_TOKEN =
   'UPDATE tokens SET remain_quota = remain_quota - ? WHERE id = ? AND remain_quota >= ?';
 const TAKE_FROM_USER = 'UPDATE users SET quota = quota - ? WHERE id = ? AND quota >= ?';
-const RESERVE_ATTEMPTS = 3;
+const RESERVE_ATTEMPTS = 5;
 
 @Injectable()
 export class QuotaReservationService {
@@ -114,21 +107,16 @@ export class QuotaReservationService {
         await this.take(holder, amount, record, true);
         return amount;
       } catch (error) {
-        if (error instanceof InsufficientQuotaError) {
+        // The record's request id is unique: a duplicate means an earlier attempt committed although its connection
+        // died before saying so — the hold is taken, exactly once.
+        if (attempt > 1 && isDuplicateKey(error)) return amount;
+        if (error instanceof InsufficientQuotaError || attempt >= RESERVE_ATTEMPTS) {
+          // If an attempt did commit unseen, the record is no longer an open hold: the reconciler gives it back.
           this.openHolds?.delete(requestId);
           throw error;
         }
-        // A lost connection or a deadlock: the transaction may even have committed. Give such a hold back, then
-        // try again; if even that fails, the reconciler finds the record (no longer an open hold) and refunds it.
-        const cleaned = await this.giveBackIfTaken(holder, amount, requestId).then(
-          () => true,
-          () => false,
-        );
-        if (!cleaned || attempt >= RESERVE_ATTEMPTS) {
-          this.openHolds?.delete(requestId);
-          throw error;
-        }
-        await new Promise((r) => setTimeout(r, 25 * attempt));
+        // A connection the database dropped (restart, failover) or a deadlock: the pool hands out a fresh one.
+        await new Promise((r) => setTimeout(r, 40 * attempt));
       }
     }
   }
@@ -151,12 +139,17 @@ export class QuotaReservationService {
       if (recorded) await affectedRows(runner, RECORD_HOLD, record);
     });
   }
+}
 
-  private async giveBackIfTaken(holder: QuotaHolder, amount: number, requestId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const runner = runnerOf(manager);
-      if ((await affectedRows(runner, RELEASE_HOLD, [requestId])) > 0)
-        await refundHold(runner, { ...holder, amount });
-    });
-  }
+/** A unique-index violation, on PostgreSQL, MySQL/MariaDB or SQLite. */
+function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: unknown; errno?: unknown; driverError?: { code?: unknown; errno?: unknown } };
+  const codes = [e?.code, e?.driverError?.code];
+  return (
+    codes.includes('23505') ||
+    codes.includes('ER_DUP_ENTRY') ||
+    codes.includes('SQLITE_CONSTRAINT_UNIQUE') ||
+    e?.errno === 1062 ||
+    e?.driverError?.errno === 1062
+  );
 }
