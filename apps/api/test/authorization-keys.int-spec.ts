@@ -50,6 +50,9 @@ const NOT_IMPLEMENTED = new Set(['POST /v1/images/variations']);
 /** Routes that take multipart bodies or other required fields: a JSON probe is refused (400) before the model is read. */
 const BODY_CHECKED_FIRST = /images\/edits|audio\/transcriptions|audio\/translations|rerank/;
 
+/** Management-prefixed routes that are authenticated by an API key on purpose (the fork's external billing API). */
+const KEY_AUTHENTICATED_API = new Set(['/api/token/balance', '/api/token/transactions', '/api/token/logs']);
+
 function concrete(path: string, channelId: number): string {
   return path
     .replace(':channelid', String(channelId))
@@ -199,6 +202,25 @@ describe('authorization matrix: every relay route × every kind of API key', () 
     process.stdout.write(
       `authorization matrix (keys): ${routes.length} relay routes, ${cells} route × key cells checked\n`,
     );
+    expect(failures).toEqual([]);
+  });
+
+  it('no API key, not even a valid one, opens a management route', async () => {
+    const routes = listRoutes(t.app)
+      .filter((r) => r.method === 'GET' && r.path.startsWith('/api/') && !r.path.includes(':'))
+      // The external billing API (the fork's /api/token/balance, /transactions, /logs) is made for API keys.
+      .filter((r) => !KEY_AUTHENTICATED_API.has(r.path))
+      .map((r) => r.path);
+    const failures: string[] = [];
+    for (const path of routes) {
+      const anonymous = await t.http.get(path);
+      if (anonymous.status !== 401) continue; // public routes
+      for (const kind of ['valid', 'admin-pinned', 'expired'] as KeyKind[]) {
+        const res = await t.http.get(path).set('Authorization', `Bearer ${keys[kind]}`);
+        if (res.status !== 401) failures.push(`${path} with a ${kind} API key: ${res.status}`);
+      }
+    }
+    expect(routes.length).toBeGreaterThan(10);
     expect(failures).toEqual([]);
   });
 
