@@ -18,7 +18,7 @@ import {
 } from '@one-api/llm-testing';
 
 import { bedrockUsage, checkBedrockClaude, checkBedrockConverse, type BedrockColumn } from './matrix-bedrock';
-import { asPlainProviderRequest, CLOUD_PROTOCOLS } from './matrix-vertex-azure';
+import { asPlainProviderRequest, CLOUD_PROTOCOLS, dashscopeAsPlainChat } from './matrix-vertex-azure';
 
 type Obj = Record<string, any>;
 
@@ -37,7 +37,8 @@ export type ChannelProtocol =
   | 'vertex-anthropic'
   | 'replicate'
   | 'ollama'
-  | 'zhipu-chat';
+  | 'zhipu-chat'
+  | 'ali-dashscope';
 
 export interface MatrixColumn {
   /** the model the client asks for */
@@ -677,6 +678,8 @@ export function providerUsage(
       { ...column, protocol: plain },
       { ...sent, body: { ...(sent.body as Obj), model: column.upstreamModel } },
     );
+  if (column.protocol === 'ali-dashscope')
+    return providerUsage({ ...column, protocol: 'openai-chat' }, dashscopeAsPlainChat(sent, false));
   if (plain) return providerUsage({ ...column, protocol: plain }, sent);
   if (column.protocol === 'openai-chat') {
     const u = predictChatUsage(sent.body as never);

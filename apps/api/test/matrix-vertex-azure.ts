@@ -1,4 +1,9 @@
-import { type MatrixVariant, type RecordedRequest, zhipuTokenProblem } from '@one-api/llm-testing';
+import {
+  dashscopeAsChatRequest,
+  type MatrixVariant,
+  type RecordedRequest,
+  zhipuTokenProblem,
+} from '@one-api/llm-testing';
 
 type Obj = Record<string, any>;
 
@@ -17,7 +22,29 @@ export const CLOUD_PROTOCOLS: Readonly<Record<string, string>> = {
   'vertex-gemini': 'gemini',
   'vertex-anthropic': 'anthropic',
   'zhipu-chat': 'openai-chat',
+  'ali-dashscope': 'openai-chat',
 };
+
+/**
+ * A DashScope generation request as the OpenAI Chat request it carries, as the gateway would have passed it to an
+ * OpenAI channel (the stream flag and usage option are DashScope's SSE header and incremental output there).
+ */
+export function dashscopeAsPlainChat(sent: RecordedRequest, stream: boolean): RecordedRequest {
+  const { top_k: _topK, ...chat } = dashscopeAsChatRequest(sent.body);
+  const messages = (chat.messages ?? []).map((m) => {
+    const message = m as Obj;
+    // text-generation takes "" for an assistant turn that only called tools; OpenAI spells it null
+    return message.role === 'assistant' && message.tool_calls && message.content === ''
+      ? { ...message, content: null }
+      : message;
+  });
+  const body = {
+    ...chat,
+    messages,
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  };
+  return { ...sent, path: '/v1/chat/completions', body };
+}
 
 /**
  * Checks what is the cloud's own — Azure: the deployment URL (model without dots) with the channel's api-version,
@@ -47,6 +74,15 @@ export function asPlainProviderRequest(
       );
       expect(query.get('api-version')).toBe(column.config?.api_version);
       return { ...sent, path: '/v1/chat/completions', headers };
+    }
+    case 'ali-dashscope': {
+      // DashScope: the native generation path, Bearer key, result_format message, SSE header and incremental output
+      expect(sent.path).toBe('/api/v1/services/aigc/text-generation/generation');
+      expect(sent.headers.authorization).toBe(`Bearer ${column.channelKey}`);
+      expect(sent.headers['x-dashscope-sse']).toBe(variant.stream ? 'enable' : undefined);
+      expect(body.parameters.result_format).toBe('message');
+      expect(body.parameters.incremental_output).toBe(variant.stream ? true : undefined);
+      return dashscopeAsPlainChat(sent, variant.stream);
     }
     case 'zhipu-chat': {
       // Zhipu: the v4 path, and the channel's id.secret signed into an HS256 JWT sent without Bearer

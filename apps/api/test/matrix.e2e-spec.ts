@@ -21,6 +21,7 @@ import {
   startFakeReplicate,
   startFakeOllama,
   startFakeZhipu,
+  startFakeAli,
 } from '@one-api/llm-testing';
 import { Log } from '@one-api/server-db';
 import { startTestApp, TestApp } from './harness';
@@ -167,6 +168,14 @@ const COLUMNS: MatrixColumn[] = [
     protocol: 'zhipu-chat',
     channelKey: 'matrixzhipuid.matrixZhipuSecret',
   },
+  {
+    // Ali DashScope native generation: OpenAI-shaped messages and tools inside {input, parameters}
+    model: 'qwen-plus',
+    upstreamModel: 'qwen-plus-2025-07-28',
+    channelType: 17,
+    protocol: 'ali-dashscope',
+    channelKey: 'sk-fake-dashscope',
+  },
 ];
 
 /** The channel config, with a Vertex column's service account (the key pair its fake made at start). */
@@ -200,6 +209,7 @@ describe('regression matrix: every variant × OpenAI, Anthropic, Gemini and Deep
     fakes.set('llama-3-8b', await startFakeReplicate({ apiKey: 'r8_fake_replicate' }));
     fakes.set('llama3.2', await startFakeOllama({ apiKey: 'ollama-fake-key' }));
     fakes.set('glm-4-plus', await startFakeZhipu({ apiKey: 'matrixzhipuid.matrixZhipuSecret' }));
+    fakes.set('qwen-plus', await startFakeAli({ apiKey: 'sk-fake-dashscope' }));
     fakes.set('amazon.nova-lite-v1:0', await startFakeBedrock());
     fakes.set('us.anthropic.claude-haiku-4-5-20251001-v1:0', await startFakeBedrock());
     fakes.set('vertex-gemini-2.5-flash', await startFakeVertex({ location: 'global' }));

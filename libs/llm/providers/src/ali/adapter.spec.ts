@@ -134,6 +134,14 @@ describe('Ali DashScope (channel type 17)', () => {
     expect(response.finishReason.reason).toBe('tool_calls');
   });
 
+  it('reports a forced tool call that ended with "stop" as a tool call', () => {
+    const fixture = fixtureJson<{ output: { choices: Array<{ finish_reason: string }> } }>(
+      'generation-response-tool-call.json',
+    );
+    fixture.output.choices[0].finish_reason = 'stop';
+    expect(aliAdapter.parseResponse(fixture).finishReason).toEqual({ reason: 'tool_calls', raw: 'stop' });
+  });
+
   it('throws on an error object answered with 200', () => {
     expect(() => aliAdapter.parseResponse(fixtureJson('error-401-invalid-api-key.json'))).toThrow(
       'Invalid API-key provided.',

@@ -80,12 +80,15 @@ export function parseAliResponse(json: unknown): CanonicalResponse {
     }
   }
   const raw = String((choice ? choice.finish_reason : output.finish_reason) ?? 'stop');
+  // A forced tool call ends with "stop" (as on OpenAI); callers of other formats need to hear it was a tool call.
+  const calledTool = content.some((part) => part.type === 'tool-call');
+  const reason = calledTool && aliFinishKind(raw) === 'stop' ? 'tool_calls' : aliFinishKind(raw);
   return {
     id: typeof json.request_id === 'string' ? json.request_id : '',
     model: '',
     created: Math.floor(Date.now() / 1000),
     content,
-    finishReason: { reason: aliFinishKind(raw), raw },
+    finishReason: { reason, raw },
     usage: aliUsage(json.usage),
   };
 }

@@ -92,10 +92,13 @@ export class AliStreamDecoder extends SseStreamDecoder {
   private finish(raw: string, events: StreamEvent[]): void {
     if (this.finished) return;
     this.finished = true;
+    const calledTool = this.openTools.size > 0;
     for (const index of this.openTools.keys()) events.push({ type: 'tool-call-end', index });
     this.openTools.clear();
     if (this.usage) events.push({ type: 'usage', usage: this.usage });
-    events.push({ type: 'finish', reason: aliFinishKind(raw), raw });
+    // A forced tool call ends with "stop" (as on OpenAI); callers of other formats need to hear it was a tool call.
+    const reason = calledTool && aliFinishKind(raw) === 'stop' ? 'tool_calls' : aliFinishKind(raw);
+    events.push({ type: 'finish', reason, raw });
   }
 
   protected onEnd(events: StreamEvent[]): void {

@@ -75,7 +75,12 @@ export function parseTencentResponse(json: unknown): CanonicalResponse {
     model: '',
     created: typeof response.Created === 'number' ? response.Created : Math.floor(Date.now() / 1000),
     content,
-    finishReason: { reason: hunyuanFinishKind(raw), raw },
+    // a forced tool call may end with "stop": callers of other formats need to hear it was a tool call
+    finishReason: {
+      reason:
+        content.some((p) => p.type === 'tool-call') && raw === 'stop' ? 'tool_calls' : hunyuanFinishKind(raw),
+      raw,
+    },
     usage: hunyuanUsage(response.Usage),
   };
 }

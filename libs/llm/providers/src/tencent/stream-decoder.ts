@@ -84,12 +84,15 @@ export class TencentStreamDecoder extends SseStreamDecoder {
     if (Array.isArray(delta.ToolCalls)) this.toolCalls(delta.ToolCalls, events);
     if (typeof choice.FinishReason === 'string' && choice.FinishReason !== '') {
       this.finished = true;
+      const calledTool = this.openTools.size > 0;
       for (const index of this.openTools) events.push({ type: 'tool-call-end', index });
       this.openTools.clear();
       if (this.usage) events.push({ type: 'usage', usage: this.usage });
+      // a forced tool call may end with "stop": callers of other formats need to hear it was a tool call
+      const kind = hunyuanFinishKind(choice.FinishReason);
       events.push({
         type: 'finish',
-        reason: hunyuanFinishKind(choice.FinishReason),
+        reason: calledTool && kind === 'stop' ? 'tool_calls' : kind,
         raw: choice.FinishReason,
       });
     }

@@ -23,7 +23,42 @@ export const DASHSCOPE_EMBEDDINGS_PATH = '/api/v1/services/embeddings/text-embed
 interface GenerationBody {
   model?: string;
   input?: { messages?: ChatRequest['messages'] };
-  parameters?: { result_format?: string; incremental_output?: boolean; tools?: unknown[] };
+  parameters?: {
+    result_format?: string;
+    incremental_output?: boolean;
+    tools?: unknown[];
+    tool_choice?: unknown;
+    response_format?: unknown;
+    max_tokens?: number;
+    temperature?: number;
+    top_p?: number;
+    top_k?: number;
+    stop?: string | string[];
+    seed?: number;
+  };
+}
+
+/**
+ * A DashScope generation body read as the OpenAI Chat request it carries (messages and tools are OpenAI-shaped;
+ * sampling sits in `parameters`): what the fake answers, and what tests compare with a Chat request.
+ */
+export function dashscopeAsChatRequest(body: unknown): ChatRequest & Record<string, unknown> {
+  const b = (body ?? {}) as GenerationBody;
+  const p = b.parameters ?? {};
+  const chat: ChatRequest & Record<string, unknown> = { model: b.model, messages: b.input?.messages };
+  const copy: Array<[string, unknown]> = [
+    ['tools', p.tools],
+    ['tool_choice', p.tool_choice],
+    ['response_format', p.response_format],
+    ['max_tokens', p.max_tokens],
+    ['temperature', p.temperature],
+    ['top_p', p.top_p],
+    ['top_k', p.top_k],
+    ['stop', p.stop],
+    ['seed', p.seed],
+  ];
+  for (const [name, value] of copy) if (value !== undefined) chat[name] = value;
+  return chat;
 }
 
 function aliError(ex: FakeExchange, status: number, code: string, message: string): Promise<void> {
@@ -88,11 +123,7 @@ export function aliProtocol(opts: FakeAliOptions): FakeProtocol {
         return aliError(ex, 400, 'InvalidParameter', 'Input should be a valid dictionary with messages.');
       if (body.parameters?.result_format !== 'message')
         return aliError(ex, 400, 'InvalidParameter', 'the fake answers result_format "message" only');
-      const chat: ChatRequest = {
-        model: body.model,
-        messages,
-        tools: body.parameters?.tools as ChatRequest['tools'],
-      };
+      const chat = dashscopeAsChatRequest(body);
       const reply = chatReply(chat);
       const input = chatPromptTokens(chat);
       const output = replyCompletionTokens(reply);
