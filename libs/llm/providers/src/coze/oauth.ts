@@ -7,6 +7,7 @@ import {
   type UpstreamHttpRequest,
   type UpstreamIo,
 } from '@one-api/llm-core';
+import { cachedCredential, type ExpiringCredential } from '../credential-cache';
 import { cozeApiRoot } from './build-request';
 
 /** What a Coze OAuth JWT app channel keeps in its key: the app JSON Coze lets you download, or the same fields. */
@@ -59,11 +60,6 @@ export function parseCozeJwtApp(key: string): CozeJwtApp {
   };
 }
 
-interface CachedToken {
-  token: string;
-  expiresAtMs: number;
-}
-
 function base64url(value: string | Buffer): string {
   return Buffer.from(value).toString('base64url');
 }
@@ -89,7 +85,7 @@ export function signCozeJwt(app: CozeJwtApp, audience: string, nowMs: number): s
   return `${header}.${claims}.${base64url(signature)}`;
 }
 
-async function exchangeToken(app: CozeJwtApp, root: string, io: UpstreamIo): Promise<CachedToken> {
+async function exchangeToken(app: CozeJwtApp, root: string, io: UpstreamIo): Promise<ExpiringCredential> {
   const audience = app.audience ?? new URL(root).host;
   const jwt = signCozeJwt(app, audience, io.now());
   const res = await io.send({
@@ -111,9 +107,8 @@ async function exchangeToken(app: CozeJwtApp, root: string, io: UpstreamIo): Pro
   }
   // expires_in is a Unix time in seconds on Coze (not a duration).
   const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 0;
-  const expiresAtMs =
-    expiresIn > 1e9 ? expiresIn * 1000 : io.now() + (expiresIn || COZE_TOKEN_SECONDS) * 1000;
-  return { token: body.access_token, expiresAtMs };
+  const expiresAt = expiresIn > 1e9 ? expiresIn * 1000 : io.now() + (expiresIn || COZE_TOKEN_SECONDS) * 1000;
+  return { value: body.access_token, expiresAt };
 }
 
 /**
@@ -130,19 +125,11 @@ export async function authorizeCoze(
   const app = parseCozeJwtApp(channel.key);
   const root = (app.apiBase ?? cozeApiRoot(channel)).replace(/\/+$/, '');
   const fingerprint = createHash('sha256').update(`${root}\n${channel.key}`).digest('hex');
-  const cacheKey = `coze-oauth-jwt:${fingerprint}`;
-  const cached = io.cache.get(cacheKey) as Promise<CachedToken> | undefined;
-  let token: CachedToken | undefined;
-  if (cached) token = await cached.catch(() => undefined);
-  if (!token || token.expiresAtMs - io.now() < COZE_TOKEN_REFRESH_MARGIN_MS) {
-    const pending = exchangeToken(app, root, io);
-    io.cache.set(cacheKey, pending);
-    try {
-      token = await pending;
-    } catch (error) {
-      if (io.cache.get(cacheKey) === pending) io.cache.delete(cacheKey);
-      throw error;
-    }
-  }
-  return { ...request, headers: { ...request.headers, Authorization: `Bearer ${token.token}` } };
+  const token = await cachedCredential(
+    io,
+    `coze-oauth-jwt:${fingerprint}`,
+    COZE_TOKEN_REFRESH_MARGIN_MS,
+    () => exchangeToken(app, root, io),
+  );
+  return { ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } };
 }
