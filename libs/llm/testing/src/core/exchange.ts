@@ -143,30 +143,6 @@ export class FakeExchange {
     const { res, delivery } = this;
     const cut = delivery.cutAfterChunks;
     const delay = delivery.chunkDelayMs;
-    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'x-request-id': this.requestId, ...headers });
-    if (delay > 0 || cut === 0) res.flushHeaders();
-    for (let i = 0; i < values.length; i++) {
-      if (cut !== undefined && i >= cut) {
-        res.socket?.destroy();
-        return;
-      }
-      if (delay > 0) await this.timers.sleep(delay);
-      if (res.destroyed) return;
-      const line = `${JSON.stringify(values[i])}\n`;
-      if (cut !== undefined) await writeAndFlush(res, line);
-      else if (!res.write(line)) await drained(res);
-    }
-    res.end();
-  }
-
-  /**
-   * Sends a JSON-lines stream (Ollama's `application/x-ndjson`): one `JSON.stringify(value)\n` write per value, with
-   * the same `slow` / `cut` faults as `sse` (a cut stream never gets its last line).
-   */
-  async ndjson(values: readonly unknown[], headers: OutgoingHttpHeaders = {}): Promise<void> {
-    const { res, delivery } = this;
-    const cut = delivery.cutAfterChunks;
-    const delay = delivery.chunkDelayMs;
     res.writeHead(200, {
       'content-type': 'application/x-ndjson',
       'x-request-id': this.requestId,
