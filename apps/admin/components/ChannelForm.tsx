@@ -51,6 +51,8 @@ interface Values {
   priority: number;
   weight: number;
   system_prompt: string;
+  /** The channel's own prices (model_configs) as JSON text; empty = the global prices. */
+  model_configs: string;
 }
 
 const TYPE_OPTIONS = CHANNEL_TYPES.filter((c) => c.id > 0).map((c) => ({
@@ -72,6 +74,7 @@ function initial(channel: ChannelDto | null): Values {
       priority: 0,
       weight: 0,
       system_prompt: '',
+      model_configs: '',
     };
   }
   return {
@@ -86,7 +89,17 @@ function initial(channel: ChannelDto | null): Values {
     priority: channel.priority,
     weight: channel.weight,
     system_prompt: channel.system_prompt,
+    model_configs: prettyJson(channel.model_configs),
   };
+}
+
+function prettyJson(text: string | undefined): string {
+  if (!text) return '';
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
 }
 
 /** Create or edit a channel, with the inputs its type needs. */
@@ -127,6 +140,15 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
         }
       }
       if (!v.models.length) errors.models = t('channels.modelsRequired');
+      if (v.model_configs.trim()) {
+        try {
+          const parsed: unknown = JSON.parse(v.model_configs);
+          if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new Error('not an object');
+        } catch {
+          errors.model_configs = t('channels.jsonInvalid');
+        }
+      }
       const seen = new Set<string>();
       v.mapping.forEach((row, i) => {
         const from = row.from.trim();
@@ -194,8 +216,18 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
       weight: v.weight,
       config: Object.keys(config).length ? JSON.stringify(config) : '',
       system_prompt: v.system_prompt,
+      model_configs: v.model_configs.trim(),
     });
   });
+
+  // The global prices of the listed models, as a starting point for this channel's own.
+  const loadDefaultPrices = async () => {
+    const models = form.values.models.join(',');
+    const data = await api<{ model_configs: Record<string, unknown> }>(
+      `/api/channel/default-pricing?models=${encodeURIComponent(models)}`,
+    );
+    form.setFieldValue('model_configs', JSON.stringify(data.model_configs, null, 2));
+  };
 
   const setMapping = (rows: MappingRow[]) => form.setFieldValue('mapping', rows);
 
@@ -382,6 +414,28 @@ export function ChannelForm(props: { opened: boolean; channel: ChannelDto | null
             maxRows={6}
             {...form.getInputProps('system_prompt')}
           />
+          <JsonInput
+            label={t('channels.pricing')}
+            description={t('channels.pricingHint')}
+            placeholder='{ "gpt-4o-mini": { "ratio": 0.05, "completion_ratio": 4 } }'
+            autosize
+            minRows={2}
+            maxRows={14}
+            formatOnBlur
+            data-testid="channel-model-configs"
+            {...form.getInputProps('model_configs')}
+          />
+          <Group gap="xs">
+            <Button
+              size="compact-xs"
+              variant="light"
+              disabled={!form.values.models.length}
+              data-testid="channel-pricing-defaults"
+              onClick={() => void loadDefaultPrices()}
+            >
+              {t('channels.pricingDefaults')}
+            </Button>
+          </Group>
           {spec.composeKey && editing ? <Alert color="blue">{t('channels.composedKeyHint')}</Alert> : null}
           <Group justify="flex-end" mt="sm">
             <Button variant="default" onClick={props.onClose}>

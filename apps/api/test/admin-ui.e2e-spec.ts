@@ -245,6 +245,32 @@ describe('admin app in Chromium', () => {
     expect(stored.models).toBe(`${MODEL},gpt-4o,my-alias`);
   });
 
+  it('edits the channel prices (model_configs), starting from the global prices', async () => {
+    await page.getByTestId(`channel-menu-${channelId}`).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    await page.getByTestId('channel-pricing-defaults').click();
+    const editor = page.getByTestId('channel-model-configs');
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid="channel-model-configs"]') as HTMLTextAreaElement)?.value,
+    );
+    const defaults = JSON.parse(await editor.inputValue());
+    expect(defaults[MODEL]).toMatchObject({ ratio: 0.075, completion_ratio: 4, cached_input_ratio: 0.0375 });
+    await shot('channel-form-pricing');
+    // Only gpt-4o gets a price of its own: later tests bill MODEL at the global ratio.
+    await editor.fill(JSON.stringify({ 'gpt-4o': { ratio: 1.5, completion_ratio: 4 } }));
+    // Leaving the editor formats the JSON (the field grows): blur first, so the click lands on Save.
+    await editor.press('Tab');
+    const put = page.waitForResponse(
+      (r) => r.url().endsWith('/api/channel/') && r.request().method() === 'PUT',
+    );
+    await page.getByTestId('channel-submit').click();
+    expect(await (await put).json()).toMatchObject({ success: true });
+    await page.getByTestId('channel-name').waitFor({ state: 'hidden' });
+    const stored = (await root.get(`/api/channel/pricing/${channelId}`)).body.data;
+    expect(stored.model_configs).toEqual({ 'gpt-4o': { ratio: 1.5, completion_ratio: 4 } });
+    expect(stored.effective_pricing[MODEL]).toMatchObject({ ratio: 0.075 });
+  });
+
   it('creates an API key and copies the sk- key once shown', async () => {
     await page.getByTestId('nav-keys').click();
     await page.waitForURL('**/keys/');

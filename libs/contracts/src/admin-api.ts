@@ -139,6 +139,8 @@ export interface ChannelFields {
   config: string;
   system_prompt: string;
   status?: number;
+  /** The fork's per-model prices (JSON map model → config, as an object or its JSON text); "" clears. */
+  model_configs?: string;
 }
 
 export type CreateChannelRequest = ChannelFields;

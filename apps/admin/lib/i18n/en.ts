@@ -220,6 +220,10 @@ export const en = {
   'channels.mappingIncomplete': 'Fill in both sides',
   'channels.mappingDuplicate': 'Mapped twice',
   'channels.systemPrompt': 'System prompt',
+  'channels.pricing': 'Channel prices (model_configs)',
+  'channels.pricingHint':
+    'Per-model prices on this channel, over the global ones: ratio, completion_ratio, cached_input_ratio, cache_write_5m_ratio, cache_write_1h_ratio, tiers, quota_per_call. Empty = global prices.',
+  'channels.pricingDefaults': 'Start from the global prices',
   'channels.nameRequired': 'Enter a name',
   'channels.created': 'Channel created',
   'channels.saved': 'Channel saved',

@@ -219,6 +219,10 @@ export const zh: Record<MessageKey, string> = {
   'channels.mappingIncomplete': '两边都需要填写',
   'channels.mappingDuplicate': '重复映射',
   'channels.systemPrompt': '系统提示词',
+  'channels.pricing': '渠道价格 (model_configs)',
+  'channels.pricingHint':
+    '本渠道各模型的价格，覆盖全局价格：ratio、completion_ratio、cached_input_ratio、cache_write_5m_ratio、cache_write_1h_ratio、tiers、quota_per_call。留空即使用全局价格。',
+  'channels.pricingDefaults': '从全局价格开始',
   'channels.nameRequired': '请输入名称',
   'channels.created': '渠道已创建',
   'channels.saved': '渠道已保存',
