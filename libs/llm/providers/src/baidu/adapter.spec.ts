@@ -128,6 +128,15 @@ describe('Baidu ERNIE (channel type 15)', () => {
     });
   });
 
+  it('asks for JSON output when the caller wants JSON (the schema itself is dropped with a warning)', () => {
+    const http = baiduAdapter.buildRequest(
+      { ...weatherTurn(), responseFormat: { type: 'json_schema', name: 'x', schema: { type: 'object' } } },
+      channel,
+    );
+    expect(JSON.parse(http.body).response_format).toBe('json_object');
+    expect(http.warnings).toContain('the JSON schema was dropped: ERNIE takes response_format json_object');
+  });
+
   it('exchanges AK|SK for an access token once, appends it, and exchanges again before expiry', async () => {
     const { io, calls } = tokenIo();
     const built = baiduAdapter.buildRequest(weatherTurn(), channel);

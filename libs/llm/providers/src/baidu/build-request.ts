@@ -97,6 +97,13 @@ export function buildBaiduRequest(request: CanonicalRequest, channel: UpstreamCh
   if (s.stop !== undefined) body.stop = s.stop;
   if (request.stream) body.stream = true;
   if (request.user !== undefined) body.user_id = request.user;
+  const format = request.responseFormat;
+  if (format && format.type !== 'text') {
+    // ERNIE knows JSON output but not schemas: the schema stays only in the caller's instructions
+    body.response_format = 'json_object';
+    if (format.type === 'json_schema')
+      warnings.push('the JSON schema was dropped: ERNIE takes response_format json_object');
+  }
   if (request.tools?.length)
     body.functions = request.tools.map((tool) => ({
       name: tool.name,

@@ -86,6 +86,8 @@ export function buildTencentRequest(
     ['seed', s.seed],
   ] as const)
     if (value !== undefined) warnings.push(`${name} was dropped: Hunyuan ChatCompletions does not accept it`);
+  if (request.responseFormat && request.responseFormat.type !== 'text')
+    warnings.push('response_format was dropped: the gateway sends Hunyuan no output format');
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'X-TC-Action': HUNYUAN_ACTION,

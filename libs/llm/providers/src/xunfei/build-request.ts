@@ -35,6 +35,8 @@ export function buildSparkRequest(request: CanonicalRequest, channel: UpstreamCh
     text.push({ role: message.role, content: textOf(message.content) });
   }
   if (request.tools?.length) warnings.push('tools were dropped: the gateway sends Spark v1 text only');
+  if (request.responseFormat && request.responseFormat.type !== 'text')
+    warnings.push('response_format was dropped: Spark v1 has no output format');
   const chat: Record<string, unknown> = { domain: sparkDomain(version) };
   const s = request.sampling;
   if (s.temperature !== undefined) chat.temperature = s.temperature;
