@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import { startTestApp, TestApp } from './harness';
 import { listRoutes } from './routes';
 
@@ -102,6 +103,16 @@ const EXPECTED: Record<string, Level> = {
   'POST /v1/embeddings': 'key',
   'POST /v1/engines/:model/embeddings': 'key',
   'POST /v1/moderations': 'key',
+  'POST /v1/images/generations': 'key',
+  'POST /v1/images/edits': 'key',
+  'POST /v1/images/variations': 'key',
+  'POST /v1/audio/speech': 'key',
+  'POST /v1/audio/transcriptions': 'key',
+  'POST /v1/audio/translations': 'key',
+  'POST /v1/rerank': 'key',
+  'POST /v2/rerank': 'key',
+  // One API's transparent proxy answers every method (ALL = the route exists for each of http.METHODS).
+  'ALL /v1/oneapi/proxy/:channelid/*path': 'key',
   'GET /v1/models': 'key',
   'GET /v1/models/*model': 'key',
   'GET /dashboard/billing/subscription': 'key',
@@ -162,16 +173,22 @@ describe('authorization matrix: every route × every kind of caller', () => {
   afterAll(async () => t?.close());
 
   it('declares an expectation for every route the app serves', () => {
-    const served = listRoutes(t.app).map((r) => `${r.method} ${r.path}`);
+    const routes = listRoutes(t.app);
+    const everyMethod = (path: string) =>
+      METHODS.every((m) => routes.some((r) => r.path === path && r.method === m));
+    const served = [
+      ...new Set(routes.map((r) => (everyMethod(r.path) ? `ALL ${r.path}` : `${r.method} ${r.path}`))),
+    ];
     const missing = served.filter((r) => !(r in EXPECTED));
     const stale = Object.keys(EXPECTED).filter((r) => !served.includes(r));
     expect({ missing, stale }).toEqual({ missing: [], stale: [] });
   });
 
   const send = (method: string, path: string, headers: Record<string, string>) => {
-    const req = t.http[method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'](path);
+    const verb = method === 'ALL' ? 'get' : (method.toLowerCase() as 'get' | 'post' | 'put' | 'delete');
+    const req = t.http[verb](path);
     for (const [k, v] of Object.entries(headers)) req.set(k, v);
-    return method === 'GET' || method === 'DELETE' ? req : req.send({});
+    return verb === 'get' || verb === 'delete' ? req : req.send({});
   };
 
   it('admits exactly the allowed callers on every management route', async () => {

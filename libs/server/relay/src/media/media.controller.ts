@@ -2,6 +2,8 @@ import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RatioTablesService } from '@one-api/server-billing';
 import { AppConfig } from '@one-api/server-config';
+import { RelayAuthService } from '../relay-auth.service';
+import { sendRelayError } from '../relay-error';
 import { newRequestId } from '../request-id';
 import { speechJob, transcriptionJob } from './audio-jobs';
 import { imageEditJob, imageGenerationJob } from './image-jobs';
@@ -15,6 +17,7 @@ export class MediaController {
 
   constructor(
     private readonly media: MediaRelayService,
+    private readonly auth: RelayAuthService,
     private readonly ratios: RatioTablesService,
     config: AppConfig,
   ) {
@@ -31,13 +34,22 @@ export class MediaController {
     return this.media.handle(req, res, imageEditJob(req, this.ratios, this.maxUploadBytes));
   }
 
-  /** Not offered, as in One API: answered 501 in OpenAI's error shape without reading the upload. */
+  /**
+   * Not offered, as in One API: answered 501 in OpenAI's error shape without reading the upload — after the API key
+   * was checked, as One API's key middleware does first (a bad key is a 401 here as on every relay route).
+   */
   @Post('v1/images/variations')
-  imageVariations(@Req() req: Request, @Res() res: Response): void {
+  async imageVariations(@Req() req: Request, @Res() res: Response): Promise<void> {
     const requestId = (res.locals.requestId as string | undefined) || newRequestId();
     res.setHeader('X-Oneapi-Request-Id', requestId);
     res.setHeader('Connection', 'close');
     req.resume();
+    try {
+      await this.auth.authenticate(req);
+    } catch (error) {
+      sendRelayError(res, error);
+      return;
+    }
     res.status(501).json({
       error: {
         message: `API not implemented (request id: ${requestId})`,
