@@ -15,4 +15,13 @@ describe('adapterForChannelType', () => {
     expect(adapterForChannelType(24)).toBe(geminiAdapter);
     expect(geminiAdapter.format).toBe('gemini');
   });
+
+  it('returns the native adapters of Ollama (30), Coze (34), Cohere (35) and Replicate (46)', () => {
+    expect([30, 34, 35, 46].map((type) => adapterForChannelType(type)?.format)).toEqual([
+      'ollama',
+      'coze',
+      'cohere',
+      'replicate',
+    ]);
+  });
 });
