@@ -8,9 +8,15 @@ import {
 import { cachedCredential } from '../credential-cache';
 import { nativeBaseUrl } from '../native-base-url';
 
-/** Exchange again a day before expiry (Baidu tokens live 30 days), or after 90% of a shorter life. */
+/** The longest a token is reused: a token revoked early (error 110/111) then fails for at most this long. */
+const MAX_REUSE_MS = 60 * 60 * 1000;
+
+/**
+ * Exchange again a day before expiry (Baidu tokens live 30 days), after 90% of a shorter life, and at least hourly:
+ * an exchange an hour per channel is cheap, a revoked token served from the cache for weeks is not.
+ */
 function refreshAfterMs(lifetimeMs: number): number {
-  return lifetimeMs - Math.min(24 * 60 * 60 * 1000, lifetimeMs / 10);
+  return Math.min(MAX_REUSE_MS, lifetimeMs - Math.min(24 * 60 * 60 * 1000, lifetimeMs / 10));
 }
 
 function channelProblem(message: string): GatewayError {

@@ -137,7 +137,7 @@ describe('Baidu ERNIE (channel type 15)', () => {
     expect(http.warnings).toContain('the JSON schema was dropped: ERNIE takes response_format json_object');
   });
 
-  it('exchanges AK|SK for an access token once, appends it, and exchanges again before expiry', async () => {
+  it('exchanges AK|SK for an access token once, appends it, and exchanges again within the hour', async () => {
     const { io, calls } = tokenIo();
     const built = baiduAdapter.buildRequest(weatherTurn(), channel);
     const first = await baiduAdapter.authorize!(built, channel, io);
@@ -152,7 +152,10 @@ describe('Baidu ERNIE (channel type 15)', () => {
     );
     await baiduAdapter.authorize!(built, channel, io);
     expect(calls).toHaveLength(1);
-    io.advance(29 * 24 * 3600 * 1000 + 1); // within a day of the 30-day expiry
+    io.advance(59 * 60 * 1000); // reused for up to an hour, though it lives 30 days
+    await baiduAdapter.authorize!(built, channel, io);
+    expect(calls).toHaveLength(1);
+    io.advance(60 * 1000 + 1);
     await baiduAdapter.authorize!(built, channel, io);
     expect(calls).toHaveLength(2);
   });
