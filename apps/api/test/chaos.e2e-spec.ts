@@ -156,6 +156,28 @@ describePg('chaos: faults, restarts and a crash under load, money exact afterwar
     const events: string[] = [];
     const live = [a.url, b.url];
     let killedUrl = '';
+    let refundWatch: Promise<number> | undefined;
+    /** Milliseconds from the kill until no hold of the killed process is left unrefunded. */
+    const watchRefundOf = async (pid: number, killedAt: number): Promise<number> => {
+      const watcher = new Client({ connectionString: database.sqlDsn });
+      watcher.on('error', () => undefined);
+      await watcher.connect();
+      try {
+        for (;;) {
+          const left = await watcher
+            .query(`SELECT COUNT(*) AS c FROM quota_holds WHERE refunded = 0 AND owner LIKE $1`, [
+              `%-${pid}-%`,
+            ])
+            .then((r) => Number(r.rows[0].c))
+            .catch(() => -1);
+          if (left === 0) return Date.now() - killedAt;
+          if (Date.now() - killedAt > RECONCILE_SECONDS * 5000) return Infinity;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      } finally {
+        await watcher.end().catch(() => undefined);
+      }
+    };
     const load = await runChaosLoad({
       gateways: live,
       keys,
@@ -202,6 +224,7 @@ describePg('chaos: faults, restarts and a crash under load, money exact afterwar
             killedUrl = b.url;
             await b.kill('SIGKILL');
             events.push('gateway B SIGKILLed');
+            refundWatch = watchRefundOf(b.pid, Date.now());
           },
         },
       ],
@@ -221,6 +244,7 @@ describePg('chaos: faults, restarts and a crash under load, money exact afterwar
       await new Promise((r) => setTimeout(r, 500));
     }
     await admin.end();
+    const refundedAfterMs = (await refundWatch) ?? Infinity;
 
     const check = new Client({ connectionString: database.sqlDsn });
     await check.connect();
@@ -250,7 +274,7 @@ describePg('chaos: faults, restarts and a crash under load, money exact afterwar
     ).length;
     const forgotten = (a.output().match(/refunded \d+ quota held by request \S+ whose taking/g) ?? []).length;
     process.stdout.write(
-      `${formatFigures(figures)}\nchaos: events: ${events.join('; ')}; ${lostToKill} requests in flight on the killed gateway, ${refunded} holds of the killed gateway and ${forgotten} holds whose taking had reported a failure refunded by the survivor\n`,
+      `${formatFigures(figures)}\nchaos: events: ${events.join('; ')}; ${lostToKill} requests in flight on the killed gateway, ${refunded} holds of the killed gateway (all given back ${(refundedAfterMs / 1000).toFixed(1)} s after the kill, interval ${RECONCILE_SECONDS} s) and ${forgotten} holds whose taking had reported a failure refunded by the survivor\n`,
     );
     for (const v of money.violations) process.stdout.write(`chaos violation: ${v}\n`);
     if (money.violations.length) {
@@ -291,6 +315,8 @@ describePg('chaos: faults, restarts and a crash under load, money exact afterwar
     expect(figures.disconnects).toBeGreaterThan(0);
     expect(money.violations).toEqual([]);
     expect(money.holdsLeft).toBe(0);
+    // Within one reconcile interval, plus a second for the whole-second timestamps of holds and heartbeats.
+    expect(refundedAfterMs).toBeLessThanOrEqual((RECONCILE_SECONDS + 1) * 1000);
     expect(answeredByA.filter((r) => !logged.has(r.requestId!)).map((r) => r.requestId)).toEqual([]);
     expect(figures.successRateRecoverable).toBeGreaterThanOrEqual(0.99);
     // The survivor still serves after everything.
