@@ -118,8 +118,11 @@ export class SettlementWriter implements BeforeApplicationShutdown {
   }
 
   /** Before the database connection closes (TypeORM closes it in onApplicationShutdown). */
+  private shutDown = false;
+
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
+    this.shutDown = true;
     // Then the Redis quota changes those settlements made (BATCH_UPDATE_ENABLED).
     if (this.ledger?.configured)
       await this.ledger.flush().catch((e: Error) => this.logger.warn(`final quota flush: ${e.message}`));
@@ -175,7 +178,12 @@ export class SettlementWriter implements BeforeApplicationShutdown {
         if (attempt >= 5) {
           this.logger.error(`settlement of ${batch.length} requests failed: ${(error as Error).message}`);
           this.queue.unshift(...batch);
-          this.timer ??= setTimeout(() => void this.flush(), 1000);
+          // Retried until it lands, but never after shutdown (the database is gone) and without keeping a process
+          // alive that is otherwise done.
+          if (!this.shutDown) {
+            this.timer ??= setTimeout(() => void this.flush(), 1000);
+            this.timer.unref();
+          }
           return;
         }
         await new Promise((r) => setTimeout(r, 20 * attempt));
