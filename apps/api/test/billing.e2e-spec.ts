@@ -495,6 +495,33 @@ describeEachEngine('billing', (engine) => {
       expect(post.body.data).toMatchObject({ remain_quota: 30, used_quota: 20 });
     });
 
+    it('never overdraws a key under concurrent calls, and settles a transaction exactly once', async () => {
+      const racing = await createKey(root, { name: 'racing', remain_quota: 1000 });
+      const singles = await Promise.all(
+        Array.from({ length: 15 }, () => consume({ add_used_quota: 100 }, racing.key)),
+      );
+      expect(singles.filter((r) => r.status === 200)).toHaveLength(10);
+      // The losers are refused: out of quota (400), or an exhausted key (once the key cache saw remain 0).
+      const refused = singles.filter((r) => r.status !== 200);
+      expect(refused).toHaveLength(5);
+      for (const r of refused) expect(r.body.success).toBe(false);
+      expect(await remainQuota(racing.id)).toBe(0);
+
+      const twin = await createKey(root, { name: 'twin', remain_quota: 500 });
+      const pre = await consume({ phase: 'pre', add_used_quota: 300 }, twin.key);
+      const id = pre.body.transaction.transaction_id;
+      const settles = await Promise.all([
+        ...Array.from({ length: 3 }, () =>
+          consume({ phase: 'post', transaction_id: id, final_used_quota: 100 }, twin.key),
+        ),
+        ...Array.from({ length: 3 }, () => consume({ phase: 'cancel', transaction_id: id }, twin.key)),
+      ]);
+      expect(settles.filter((r) => r.status === 200)).toHaveLength(1);
+      const winner = settles.find((r) => r.status === 200)!.body.transaction.status;
+      // Whichever won, the key was charged exactly once: 100 after a post, nothing after a cancel.
+      expect(await remainQuota(twin.id)).toBe(winner === 'confirmed' ? 400 : 500);
+    });
+
     it('auto-confirms an expired reservation at its reserved amount on the next call', async () => {
       const pre = await consume({ phase: 'pre', add_used_quota: 70, timeout_seconds: 1 });
       expect(pre.body.data.remain_quota).toBe(9715 - 70);
