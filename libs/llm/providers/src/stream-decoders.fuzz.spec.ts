@@ -22,11 +22,15 @@ const KNOWN_TYPES = new Set([
   'error',
 ]);
 
+/** One channel type per upstream protocol (every adapter the registry knows), plus the Responses API. */
+const PROTOCOL_TYPES = [1, 14, 15, 16, 17, 18, 21, 23, 24, 30, 33, 34, 35, 38, 42, 46, 53];
 const decoders: Array<[string, () => StreamDecoder]> = [
-  ['openai chat', () => adapterForChannel(1)!.createStreamDecoder()],
+  ...PROTOCOL_TYPES.map((type): [string, () => StreamDecoder] => {
+    const adapter = adapterForChannel(type);
+    if (!adapter) throw new Error(`no adapter for channel type ${type}`);
+    return [`${adapter.format} (type ${type})`, () => adapter.createStreamDecoder()];
+  }),
   ['openai responses', () => adapterForChannel(1, { api_format: 'response' })!.createStreamDecoder()],
-  ['anthropic messages', () => adapterForChannel(14)!.createStreamDecoder()],
-  ['gemini', () => adapterForChannel(24)!.createStreamDecoder()],
 ];
 
 /** Event names and payload shapes real upstreams send, so the fuzz reaches past the JSON parse into the mappers. */
