@@ -156,6 +156,21 @@ describe('secrets never reach responses or logs', () => {
     );
   });
 
+  it('writes no secret into request traces or logs in the database', () => {
+    const db = new Database(join(dir, 'one-api.db'), { readonly: true });
+    try {
+      const traces = JSON.stringify(db.prepare('SELECT * FROM traces').all());
+      const logs = JSON.stringify(db.prepare('SELECT * FROM logs').all());
+      expect(traces.length).toBeGreaterThan(100); // the relay calls above were traced
+      for (const secret of Object.values(SECRETS)) {
+        expect(traces).not.toContain(secret);
+        expect(logs).not.toContain(secret);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   it('stores passwords as bcrypt hashes only', () => {
     const db = new Database(join(dir, 'one-api.db'), { readonly: true });
     try {
