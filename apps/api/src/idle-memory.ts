@@ -24,8 +24,8 @@ export function exposedGc(): (() => void) | undefined {
 /**
  * Gives memory back once traffic stops. Under load V8 grows its heap to a few times the live data (mostly garbage
  * waiting for the next collection) and keeps those pages while the process sits idle, because Node never tells V8 it
- * is idle. One full collection after `idleMs` without a request returns them (≈ 260 → ≈ 125 MiB of RSS after a
- * benchmark burst). It runs only when nothing is in flight, once per busy period.
+ * is idle. One full collection after `idleMs` without a request returns them (≈ 265 → ≈ 205 MiB of RSS after a
+ * benchmark burst; the rest is V8 pages and native memory the process keeps). It runs only when nothing is in flight, once per busy period.
  */
 export function startIdleMemoryRelease(
   activity: RequestActivity,
