@@ -12,7 +12,17 @@ const require = createRequire(import.meta.url);
 const swc = require.resolve('@swc/cli/bin/swc.js');
 
 rmSync(resolve(projectRoot, 'dist'), { recursive: true, force: true });
-const args = [swc, 'src', '-d', 'dist', '--strip-leading-paths', '-q', '--config-file', resolve(workspaceRoot, '.swcrc')];
-for (const pattern of ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/fixtures/**']) args.push('--ignore', pattern);
+const args = [
+  swc,
+  'src',
+  '-d',
+  'dist',
+  '--strip-leading-paths',
+  '-q',
+  '--config-file',
+  resolve(workspaceRoot, '.swcrc'),
+];
+for (const pattern of ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/fixtures/**'])
+  args.push('--ignore', pattern);
 const result = spawnSync(process.execPath, args, { cwd: projectRoot, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -17,7 +17,8 @@ try {
 }
 const counts = report?.metadata?.vulnerabilities;
 if (!counts) {
-  const why = report?.message ?? run.error?.message ?? (run.stderr || '').trim().split('\n').pop() ?? 'no answer';
+  const why =
+    report?.message ?? run.error?.message ?? (run.stderr || '').trim().split('\n').pop() ?? 'no answer';
   console.log(`npm audit: not checked — the advisory endpoint gave no report (${why})`);
   process.exit(0);
 }
@@ -27,6 +28,7 @@ console.log(
 );
 if (serious > 0) {
   for (const [name, v] of Object.entries(report.vulnerabilities ?? {}))
-    if (v.severity === 'high' || v.severity === 'critical') console.log(`  ${v.severity}: ${name} ${v.range ?? ''}`);
+    if (v.severity === 'high' || v.severity === 'critical')
+      console.log(`  ${v.severity}: ${name} ${v.range ?? ''}`);
   process.exit(1);
 }

@@ -57,7 +57,11 @@ export const CHANNEL_TYPES: readonly ChannelTypeInfo[] = [
   { id: 48, name: 'XunfeiV2', baseUrl: 'https://spark-api-open.xf-yun.com' },
   { id: 49, name: 'AliBailian', baseUrl: 'https://dashscope.aliyuncs.com' },
   { id: 50, name: 'OpenAICompatible', baseUrl: '' },
-  { id: 51, name: 'GeminiOpenAICompatible', baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai/' },
+  {
+    id: 51,
+    name: 'GeminiOpenAICompatible',
+    baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai/',
+  },
   { id: 52, name: 'ClaudeCompatible', baseUrl: '' },
   { id: 53, name: 'Copilot', baseUrl: 'https://api.githubcopilot.com' },
   { id: 54, name: 'Fireworks', baseUrl: 'https://api.fireworks.ai/inference' },

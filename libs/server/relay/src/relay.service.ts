@@ -324,7 +324,10 @@ export class RelayService {
       let sentAt = 0;
       let upstreamStatus: number | undefined;
       try {
-        const adapter = this.adapters.forChannel(channel, modelMappingOf(channel)[state.model] ?? state.model);
+        const adapter = this.adapters.forChannel(
+          channel,
+          modelMappingOf(channel)[state.model] ?? state.model,
+        );
         // Upstreams that cannot read image URLs (Gemini, Vertex Gemini, Bedrock, Ollama) get them fetched by the
         // gateway (SSRF-safe) and inline.
         if (adapter && needsInlineMedia(adapter.format) && state.endpoint.codec)
