@@ -144,8 +144,15 @@ function bodies(base: Record<string, unknown>): fc.Arbitrary<string> {
  * it); that one 5xx is the documented exception, everything else must be 2xx/4xx.
  */
 function isNoChannelAnswer(status: number, body: unknown): boolean {
-  const b = body as { error?: { code?: unknown } } | undefined;
-  return status === 503 && b?.error?.code === 'model_not_available';
+  const b = body as { error?: { code?: unknown; type?: unknown; message?: unknown } } | undefined;
+  if (status === 503 && b?.error?.code === 'model_not_available') return true;
+  // Claude callers get the same answer in Anthropic's shape: 529 overloaded_error (a fuzzed model name no channel serves)
+  return (
+    status === 529 &&
+    b?.error?.type === 'overloaded_error' &&
+    typeof b.error.message === 'string' &&
+    b.error.message.startsWith('No available channel for model ')
+  );
 }
 
 function expectCallerFormat(dialect: Dialect, status: number, body: unknown, text: string): void {
