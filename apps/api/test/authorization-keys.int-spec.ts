@@ -163,7 +163,7 @@ describe('authorization matrix: every relay route × every kind of API key', () 
           continue;
         if (kind === 'model-not-allowed' && /moderations|proxy/.test(path)) continue;
         if (kind === 'user-pinned' && path.includes('proxy')) continue;
-        // A stub names no model: a model allow-list does not matter, the stub answers 501.
+        // /v1/images/variations names no model: a model allow-list does not matter, it answers 501 (as One API).
         const keyIsFine = expected === 'admitted' || kind === 'model-not-allowed';
         if (NOT_IMPLEMENTED.has(route) && keyIsFine) expected = { status: 501, code: 'api_not_implemented' };
         else if (kind === 'model-not-allowed' && BODY_CHECKED_FIRST.test(path))

@@ -12,6 +12,7 @@ import { RelayAuthService } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
 import { RelayHooks } from './relay-hooks';
 import { RelayController } from './relay.controller';
+import { RelayAdmission } from './relay-admission.service';
 import { RelayService } from './relay.service';
 import { StoredResponsesController } from './stored-responses.controller';
 import { UpstreamClient } from './upstream-client.service';
@@ -33,6 +34,7 @@ import { UserContentFetcher } from './user-content/user-content-fetcher';
     RelayAuthService,
     UpstreamClient,
     ChannelAdapters,
+    RelayAdmission,
     RelayService,
     ProxyService,
     RelayHooks,

@@ -25,8 +25,6 @@ import {
   computeQuota,
   computeReservation,
   HoldStore,
-  InsufficientQuotaError,
-  QuotaReservationService,
   RatioTablesService,
   ratioLogText,
   usageLogMetadata,
@@ -45,6 +43,7 @@ import { OPENAI_CHAT_PASSTHROUGH, PASSTHROUGH_FORMATS } from './passthrough-form
 import { StreamForwarder, streamBreakEvent } from './stream-forwarder';
 import { applyThinking, needsConversion, readUrlOptions, UrlOptions } from './url-options';
 import { roughPromptTokens } from './prompt-estimate';
+import { RelayAdmission } from './relay-admission.service';
 import { RelayAuthService, RelayPrincipal } from './relay-auth.service';
 import { RelayDirectory } from './relay-directory.service';
 import { RelayEndpoint } from './relay-endpoints';
@@ -107,13 +106,13 @@ export class RelayService {
     private readonly directory: RelayDirectory,
     private readonly upstream: UpstreamClient,
     private readonly ratios: RatioTablesService,
-    private readonly reservations: QuotaReservationService,
     private readonly settlements: SettlementWriter,
     private readonly options: OptionsService,
     private readonly config: AppConfig,
     private readonly hooks: RelayHooks,
     private readonly adapters: ChannelAdapters,
     private readonly remoteMedia: RemoteMediaInliner,
+    private readonly admission: RelayAdmission,
   ) {}
 
   async handle(req: Request, res: Response, endpoint: RelayEndpoint, modelFromPath?: string): Promise<void> {
@@ -136,13 +135,7 @@ export class RelayService {
       const stream = endpoint.streams && payload.stream === true;
 
       const group = principal.user.group;
-      const candidates = await this.availableCandidates(
-        res,
-        principal,
-        group,
-        model,
-        await this.candidatesFor(principal, group, model),
-      );
+      const candidates = await this.admission.channels(res, principal, group, model);
       const price = this.ratios.price(model);
       const groupRatio = this.ratios.groupRatio(group);
       const promptEstimate = roughPromptTokens(payload);
@@ -166,7 +159,7 @@ export class RelayService {
       // A search model's per-call fee is charged at settlement on top of the tokens: hold it up front too.
       const reservation =
         tokenHold + (endpoint.kind === 'chat' ? webSearchFeeQuota(model, payload, groupRatio) : 0);
-      const hold = await this.reserve(principal, reservation, requestId);
+      const hold = await this.admission.hold(principal, reservation, requestId);
       state = {
         requestId,
         startedAt: Date.now(),
@@ -219,66 +212,6 @@ export class RelayService {
           false,
           `error: ${(error as Error).message}`,
         );
-    }
-  }
-
-  private async candidatesFor(principal: RelayPrincipal, group: string, model: string): Promise<Candidate[]> {
-    if (principal.pinnedChannelId !== undefined) {
-      const channel = await this.directory.channel(principal.pinnedChannelId);
-      if (!channel || channel.status !== 1)
-        throw relayErrors.pinnedChannelUnavailable(principal.pinnedChannelId);
-      return [{ channelId: channel.id, priority: 0, weight: 0 }];
-    }
-    const candidates = await this.directory.candidates(group, model);
-    if (candidates.length === 0) throw relayErrors.noChannel(group, model);
-    return candidates;
-  }
-
-  /** Drops channels the operational filters keep out now (429 suspension, open breaker, channel rate limit). */
-  private async availableCandidates(
-    res: Response,
-    principal: RelayPrincipal,
-    group: string,
-    model: string,
-    candidates: Candidate[],
-  ): Promise<Candidate[]> {
-    if (principal.pinnedChannelId !== undefined) return candidates;
-    const result = await this.hooks.available(candidates, { group, model });
-    if (result.candidates.length > 0) return result.candidates;
-    if (result.retryAfterMs)
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))));
-    if (result.rateLimited)
-      throw new RelayError(
-        429,
-        `All available channels (${candidates.length}) for model ${model} are rate limited, please try again later`,
-        'rate_limit_error',
-        'channels_rate_limited',
-      );
-    throw relayErrors.noChannel(group, model);
-  }
-
-  private async reserve(
-    principal: RelayPrincipal,
-    amount: number,
-    requestId: string,
-  ): Promise<{ amount: number; store: HoldStore }> {
-    try {
-      return await this.reservations.reserveHold(
-        {
-          tokenId: principal.token.id,
-          userId: principal.user.id,
-          unlimitedToken: principal.token.unlimitedQuota,
-        },
-        amount,
-        requestId,
-      );
-    } catch (error) {
-      if (!(error instanceof InsufficientQuotaError)) throw error;
-      if (error.holder === 'token') {
-        this.directory.forgetToken(principal.key);
-        throw relayErrors.keyExhausted();
-      }
-      throw relayErrors.userQuota();
     }
   }
 

@@ -4,17 +4,12 @@ import { fromTransportError, GatewayError, isGatewayError } from '@one-api/llm-c
 import type { UpstreamAdapter, UpstreamChannel } from '@one-api/llm-core';
 import { openAiChatCodec } from '@one-api/llm-codecs';
 import { upstreamUrl, vendorOrDefault } from '@one-api/llm-providers';
-import {
-  HoldStore,
-  InsufficientQuotaError,
-  QuotaReservationService,
-  RatioTablesService,
-  SettlementWriter,
-} from '@one-api/server-billing';
+import { HoldStore, RatioTablesService, SettlementWriter } from '@one-api/server-billing';
 import type { Channel } from '@one-api/server-db';
 import { OptionsService } from '@one-api/server-options';
 import { ChannelAdapters, parseChannelConfig } from '../channel-adapters.service';
 import { Candidate, pickCandidate } from '../channel-picker';
+import { RelayAdmission } from '../relay-admission.service';
 import { RelayAuthService, RelayPrincipal } from '../relay-auth.service';
 import { RelayDirectory } from '../relay-directory.service';
 import { RelayError, relayErrors } from '../relay-error';
@@ -129,11 +124,11 @@ export class MediaRelayService {
     private readonly directory: RelayDirectory,
     private readonly upstream: UpstreamClient,
     private readonly ratios: RatioTablesService,
-    private readonly reservations: QuotaReservationService,
     private readonly settlements: SettlementWriter,
     private readonly options: OptionsService,
     private readonly hooks: RelayHooks,
     private readonly adapters: ChannelAdapters,
+    private readonly admission: RelayAdmission,
   ) {}
 
   /** Authenticates the caller, then lets `factory` read the body (multipart included) and describe the job. */
@@ -148,8 +143,8 @@ export class MediaRelayService {
       const job = await factory({ principal, groupRatio });
       if (principal.token.models && !principal.token.models.has(job.model))
         throw relayErrors.modelNotAllowed(job.model);
-      const candidates = await this.available(res, principal, group, job.model);
-      const hold = await this.reserve(principal, job.hold, requestId);
+      const candidates = await this.admission.channels(res, principal, group, job.model);
+      const hold = await this.admission.hold(principal, job.hold, requestId);
       const call: RelayCall = {
         requestId,
         traceId: res.locals.traceId as string | undefined,
@@ -294,59 +289,6 @@ export class MediaRelayService {
       completionTokens: 0,
       note: `error: ${error instanceof Error ? error.message : String(error)}`,
     });
-  }
-
-  private async available(
-    res: Response,
-    principal: RelayPrincipal,
-    group: string,
-    model: string,
-  ): Promise<Candidate[]> {
-    if (principal.pinnedChannelId !== undefined) {
-      const channel = await this.directory.channel(principal.pinnedChannelId);
-      if (!channel || channel.status !== 1)
-        throw relayErrors.pinnedChannelUnavailable(principal.pinnedChannelId);
-      return [{ channelId: channel.id, priority: 0, weight: 0 }];
-    }
-    const candidates = await this.directory.candidates(group, model);
-    if (candidates.length === 0) throw relayErrors.noChannel(group, model);
-    const result = await this.hooks.available(candidates, { group, model });
-    if (result.candidates.length > 0) return result.candidates;
-    if (result.retryAfterMs)
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))));
-    if (result.rateLimited)
-      throw new RelayError(
-        429,
-        `All available channels (${candidates.length}) for model ${model} are rate limited, please try again later`,
-        'rate_limit_error',
-        'channels_rate_limited',
-      );
-    throw relayErrors.noChannel(group, model);
-  }
-
-  private async reserve(
-    principal: RelayPrincipal,
-    amount: number,
-    requestId: string,
-  ): Promise<{ amount: number; store: HoldStore }> {
-    try {
-      return await this.reservations.reserveHold(
-        {
-          tokenId: principal.token.id,
-          userId: principal.user.id,
-          unlimitedToken: principal.token.unlimitedQuota,
-        },
-        amount,
-        requestId,
-      );
-    } catch (error) {
-      if (!(error instanceof InsufficientQuotaError)) throw error;
-      if (error.holder === 'token') {
-        this.directory.forgetToken(principal.key);
-        throw relayErrors.keyExhausted();
-      }
-      throw relayErrors.userQuota();
-    }
   }
 
   private settle(
